@@ -1,0 +1,100 @@
+"""The check registry. Each family module registers its checks here; the pipeline
+iterates the registry and never names a check.
+
+* An **article check** is a pure function ``(article, ctx) -> Iterable[Finding]``.
+  ``ctx.findings`` holds what earlier checks found for the same article and
+  ``ctx.record`` is the article's report entry, where a check may add data
+  (attributions, chains, the publication date, the reliability score).
+* A **corpus check** has ``fingerprint(article, ctx)``, run in the per-article
+  stage and returning something small and picklable, and
+  ``run(items, cctx) -> CorpusOutput`` run once over all fingerprints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from ..model import Article, Cluster, Finding, IngestError
+from ..rules import RuleSet
+
+
+@dataclass
+class ArticleContext:
+    ruleset: RuleSet
+    findings: list[Finding] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)
+    errors: list[IngestError] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)      # scratch shared between checks
+
+
+@dataclass
+class CorpusItem:
+    record: dict[str, Any]      # the article's report entry (id, path, outlet, published, ...)
+    fingerprint: Any
+
+
+@dataclass
+class CorpusContext:
+    ruleset: RuleSet
+    load: Callable[[Iterable[str]], dict[str, Article]]   # re-read chosen articles by id
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CorpusOutput:
+    findings: list[Finding] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArticleCheck:
+    name: str
+    func: Callable[[Article, ArticleContext], Iterable[Finding]]
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class CorpusCheck:
+    name: str
+    fingerprint: Callable[[Article, ArticleContext], Any]
+    run: Callable[[list[CorpusItem], CorpusContext], CorpusOutput]
+    order: int = 50
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._article: dict[str, ArticleCheck] = {}
+        self._corpus: dict[str, CorpusCheck] = {}
+
+    def article(self, name: str, order: int = 50):
+        """Decorator: register an article check under ``name``."""
+        def deco(func):
+            self._article[name] = ArticleCheck(name, func, order)
+            return func
+        return deco
+
+    def corpus(self, name: str, fingerprint, run, order: int = 50) -> None:
+        self._corpus[name] = CorpusCheck(name, fingerprint, run, order)
+
+    def article_checks(self) -> list[ArticleCheck]:
+        return sorted(self._article.values(), key=lambda c: (c.order, c.name))
+
+    def corpus_checks(self) -> list[CorpusCheck]:
+        return sorted(self._corpus.values(), key=lambda c: (c.order, c.name))
+
+    def names(self) -> Iterator[str]:
+        yield from (c.name for c in self.article_checks())
+        yield from (c.name for c in self.corpus_checks())
+
+
+REGISTRY = Registry()
+
+
+def load_all() -> Registry:
+    """Import every family module so that each registers its checks."""
+    import importlib
+    import pkgutil
+    for mod in pkgutil.iter_modules(__path__):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{mod.name}")
+    return REGISTRY

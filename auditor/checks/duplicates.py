@@ -1,0 +1,97 @@
+"""Inside one article: the headline printed again, and repeated lines.
+
+``duplicate.headline``: a line near the top whose normalised key equals the
+headline's (or is at least ``headline_similarity`` alike) is the headline
+printed twice; the finding points at the repeat and relates the first.
+``duplicate.line``: any other line printed again, exactly after normalisation,
+or (for lines of ``min_fuzzy_chars`` or more) at least ``line_similarity`` alike.
+"""
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+from rapidfuzz.process import extractOne
+
+from ..model import Article, Finding
+from ..text import norm_key
+from . import REGISTRY, ArticleContext
+
+KIND = "duplicates"
+
+
+def _entry(ctx: ArticleContext, eid: str) -> dict | None:
+    for e in ctx.ruleset.entries(KIND):
+        if e["id"] == eid:
+            return e
+    return None
+
+
+@REGISTRY.article("duplicate.headline", order=10)
+def headline_repeated(article: Article, ctx: ArticleContext):
+    entry = _entry(ctx, "headline")
+    head = article.headline
+    if entry is None or head is None:
+        return []
+    s = ctx.ruleset.settings(KIND)
+    threshold = s.get("headline_similarity", 90)
+    window = s.get("headline_window", 6)
+    key = norm_key(head.text)
+    if not key:
+        return []
+    out = []
+    for ln in article.lines[head.index + 1: head.index + 1 + window]:
+        other = norm_key(ln.text)
+        score = 100.0 if other == key else fuzz.ratio(key, other)
+        if score >= threshold:
+            how = "identical" if head.text == ln.text else (
+                "identical after normalising punctuation, quotes, dashes, spacing and case"
+                if other == key else f"{score:.0f}% alike")
+            out.append(Finding.at(
+                article, "duplicate.headline", entry["severity"], ln.start, ln.end,
+                f"Headline printed twice: line {ln.file_line} repeats the headline on line "
+                f"{head.file_line} ({how}).",
+                related=[article.span(head.start, head.end)],
+                evidence={"similarity": round(score, 1), "headline_line": head.file_line}))
+            ctx.data.setdefault("headline_repeats", set()).add(ln.index)
+    return out
+
+
+@REGISTRY.article("duplicate.line", order=11)
+def repeated_lines(article: Article, ctx: ArticleContext):
+    entry = _entry(ctx, "line")
+    if entry is None:
+        return []
+    s = ctx.ruleset.settings(KIND)
+    threshold = s.get("line_similarity", 92)
+    min_fuzzy = s.get("min_fuzzy_chars", 40)
+    skip = set(ctx.data.get("headline_repeats", ()))
+    if article.title_line is not None:
+        skip.add(article.title_line)
+    seen: dict[str, int] = {}          # exact key -> index of first line
+    long_keys: list[str] = []
+    long_idx: list[int] = []
+    out = []
+    for ln in article.lines:
+        if ln.index in skip:
+            continue
+        key = norm_key(ln.text)
+        if not key:
+            continue
+        first, score = seen.get(key), 100.0
+        if first is None and len(key) >= min_fuzzy and long_keys:
+            best = extractOne(key, long_keys, scorer=fuzz.ratio, score_cutoff=threshold)
+            if best is not None:
+                first, score = long_idx[best[2]], best[1]
+        if first is None:
+            seen[key] = ln.index
+            if len(key) >= min_fuzzy:
+                long_keys.append(key)
+                long_idx.append(ln.index)
+            continue
+        orig = article.lines[first]
+        how = "exactly" if score == 100.0 else f"{score:.0f}% alike"
+        out.append(Finding.at(
+            article, "duplicate.line", entry["severity"], ln.start, ln.end,
+            f"Line {ln.file_line} repeats line {orig.file_line} ({how}).",
+            related=[article.span(orig.start, orig.end)],
+            evidence={"similarity": round(score, 1), "first_line": orig.file_line}))
+    return out

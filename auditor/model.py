@@ -1,0 +1,263 @@
+"""The data every stage passes on: articles in, findings and results out.
+
+Offsets (`start`, `end`) always index the article's original ``text``; line
+numbers are 1-based lines of the original input file (see ``Line.file_line``).
+"""
+from __future__ import annotations
+
+import enum
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self.value]
+
+    @classmethod
+    def parse(cls, value: "str | Severity") -> "Severity":
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
+
+
+_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of an article's text: ``text == article.text[start:end]``."""
+
+    index: int          # 0-based position among the article's lines
+    start: int
+    end: int            # exclusive, without the line break
+    text: str
+    file_line: int      # 1-based line in the input file this line came from
+    file_column: int = 1  # 1-based column in the input file where the line starts
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A span of one article, with its position for people."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "start": self.start, "end": self.end,
+                "text": self.text, "line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article as read, frozen.
+
+    ``text`` is the original text the reader produced (the whole file for text
+    and Markdown, the visible text by block for HTML, headline line plus body
+    for JSON records); every offset in the tool points into it. ``title_line``
+    is the index in ``lines`` of the headline when it stands in the text.
+    """
+
+    id: str
+    path: str
+    text: str
+    lines: tuple[Line, ...]
+    title: str | None = None
+    title_line: int | None = None
+    body_start: int = 0          # index in ``lines`` where the body begins
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    format: str = "text"
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(ln.start for ln in self.lines))
+
+    # -- positions ---------------------------------------------------------
+    def line_at(self, offset: int) -> Line:
+        """The line holding ``offset`` (the last line for an offset past the end)."""
+        i = max(0, bisect_right(self._starts, offset) - 1)
+        return self.lines[i]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(file line, file column), 1-based, of a character offset."""
+        if not self.lines:
+            return 1, 1
+        ln = self.line_at(offset)
+        col = offset - ln.start
+        return ln.file_line, ln.file_column + max(0, col)
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        return Span(self.id, start, end, self.text[start:end], line, column)
+
+    @property
+    def headline(self) -> Line | None:
+        return None if self.title_line is None else self.lines[self.title_line]
+
+    @property
+    def body_lines(self) -> tuple[Line, ...]:
+        return self.lines[self.body_start:]
+
+    def record(self) -> dict[str, Any]:
+        """The article's entry in the report (checks add their own keys)."""
+        rec = {
+            "id": self.id, "path": self.path, "format": self.format,
+            "title": self.title, "outlet": self.outlet, "url": self.url,
+            "published": {"value": self.published,
+                          "provenance": self.meta.get("published_from") or (
+                              "metadata" if self.published else None)},
+            "chars": len(self.text), "lines": len(self.lines),
+        }
+        return rec
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str                 # family.name
+    severity: Severity
+    article: str
+    line: int
+    column: int
+    start: int
+    end: int
+    text: str
+    message: str
+    related: list[dict[str, Any]] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    suppressed: bool = False
+
+    @property
+    def family(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+    @classmethod
+    def at(cls, article: Article, rule: str, severity: Severity | str, start: int, end: int,
+           message: str, related: list[Span | dict] | None = None,
+           evidence: dict[str, Any] | None = None) -> "Finding":
+        """A finding on ``article.text[start:end]`` with its line and column filled in."""
+        line, column = article.position(start)
+        rel = [r.to_dict() if isinstance(r, Span) else dict(r) for r in (related or [])]
+        return cls(rule, Severity.parse(severity), article.id, line, column, start, end,
+                   article.text[start:end], message, rel, dict(evidence or {}))
+
+    def sort_key(self) -> tuple:
+        return (self.line, self.column, self.start, self.end, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "rule": self.rule, "severity": self.severity.value, "article": self.article,
+            "line": self.line, "column": self.column, "start": self.start, "end": self.end,
+            "text": self.text, "message": self.message, "related": self.related,
+            "evidence": self.evidence,
+        }
+        if self.suppressed:
+            d["suppressed"] = True
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
+        return cls(d["rule"], Severity.parse(d["severity"]), d["article"], d["line"], d["column"],
+                   d["start"], d["end"], d["text"], d["message"], list(d.get("related", [])),
+                   dict(d.get("evidence", {})), bool(d.get("suppressed", False)))
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Articles that belong together (near-duplicates, shared headline, reuse)."""
+
+    kind: str                     # near-duplicate | headline | reuse
+    members: list[dict[str, Any]]  # [{article, similarity, original: bool}]
+    similarity: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "members": self.members, "similarity": round(self.similarity, 4)}
+
+
+@dataclass(slots=True)
+class IngestError:
+    """An input that could not be read; the run goes on without it."""
+
+    path: str
+    message: str
+    kind: str = "unreadable"     # missing | binary | encoding | json | empty | too-large | ...
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"path": self.path, "kind": self.kind, "message": self.message}
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class ArticleResult:
+    """What the per-article stage produced for one article."""
+
+    record: dict[str, Any]              # the report entry (Article.record() plus check data)
+    findings: list[Finding]
+    fingerprints: dict[str, Any]        # per corpus check, small and picklable
+    errors: list[IngestError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AuditResult:
+    tool: dict[str, str]
+    articles: list[dict[str, Any]]
+    findings: list[Finding]
+    clusters: list[Cluster]
+    errors: list[IngestError]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        by_sev = {s.value: 0 for s in Severity}
+        by_family: dict[str, int] = {}
+        by_rule: dict[str, int] = {}
+        active = [f for f in self.findings if not f.suppressed]
+        for f in active:
+            by_sev[f.severity.value] += 1
+            by_family[f.family] = by_family.get(f.family, 0) + 1
+            by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+        return {
+            "articles": len(self.articles),
+            "findings": len(active),
+            "suppressed": len(self.findings) - len(active),
+            "errors": len(self.errors),
+            "by_severity": by_sev,
+            "by_family": dict(sorted(by_family.items())),
+            "by_rule": dict(sorted(by_rule.items())),
+            "clusters": len(self.clusters),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.tool,
+            "articles": self.articles,
+            "findings": [f.to_dict() for f in self.findings],
+            "clusters": [c.to_dict() for c in self.clusters],
+            "errors": [e.to_dict() for e in self.errors],
+            "summary": self.summary(),
+        }
+
+    def worst_severity(self) -> Severity | None:
+        ranks = [f.severity for f in self.findings if not f.suppressed]
+        return max(ranks, key=lambda s: s.rank) if ranks else None

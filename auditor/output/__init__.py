@@ -1,0 +1,81 @@
+"""Renderers: one module per output format, each a pure rendering of an AuditResult.
+
+Every renderer has a ``name`` and ``render(result, destination)``; it is
+registered in ``RENDERERS``. ``write_atomic`` is the one helper that writes
+files: it writes a temporary file beside the target and renames it, so a crash
+never leaves half a report.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from typing import IO, Callable, Protocol
+
+from ..model import AuditResult
+
+
+class Renderer(Protocol):
+    name: str
+
+    def render(self, result: AuditResult, destination: "str | IO[str]") -> None: ...
+
+
+RENDERERS: dict[str, Renderer] = {}
+
+
+def register(renderer: Renderer) -> Renderer:
+    RENDERERS[renderer.name] = renderer
+    return renderer
+
+
+def write_atomic(path: str, data: "str | bytes") -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def emit(destination: "str | IO[str] | None", produce: Callable[[IO[str]], None]) -> None:
+    """Run ``produce`` on a stream: stdout for None or '-', else a file written atomically."""
+    if destination is None or destination == "-":
+        produce(sys.stdout)
+        return
+    if not isinstance(destination, str):
+        produce(destination)
+        return
+    buf = io.StringIO()
+    produce(buf)
+    write_atomic(destination, buf.getvalue())
+
+
+def get(name: str) -> Renderer:
+    _load()
+    try:
+        return RENDERERS[name]
+    except KeyError:
+        raise KeyError(f"unknown format {name!r}; known: {', '.join(sorted(RENDERERS))}") from None
+
+
+def _load() -> None:
+    import importlib
+    import pkgutil
+    for mod in pkgutil.iter_modules(__path__):
+        if not mod.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{mod.name}")
+
+
+def names() -> list[str]:
+    _load()
+    return sorted(RENDERERS)

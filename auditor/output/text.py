@@ -1,0 +1,68 @@
+"""Findings for people at a terminal, grouped by article: path:line:col severity rule message."""
+from __future__ import annotations
+
+from typing import IO
+
+from ..model import AuditResult, Severity
+from . import emit, register
+
+
+def summary_line(result: AuditResult) -> str:
+    s = result.summary()
+    sev = s["by_severity"]
+    parts = [f"{s['articles']} article{'s' if s['articles'] != 1 else ''}",
+             f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
+             f"({sev['error']} error, {sev['warning']} warning, {sev['info']} info)"]
+    if s["clusters"]:
+        parts.append(f"{s['clusters']} cluster{'s' if s['clusters'] != 1 else ''}")
+    if s["suppressed"]:
+        parts.append(f"{s['suppressed']} suppressed")
+    parts.append(f"{s['errors']} unreadable input{'s' if s['errors'] != 1 else ''}")
+    return "Summary: " + ", ".join(parts)
+
+
+def render_text(result: AuditResult, fh: IO[str], min_severity: Severity | None = None,
+                color: bool = False) -> None:
+    by_article: dict[str, list] = {}
+    for f in result.findings:
+        if f.suppressed or (min_severity and f.severity.rank < min_severity.rank):
+            continue
+        by_article.setdefault(f.article, []).append(f)
+    for rec in result.articles:
+        fs = by_article.get(rec["id"], [])
+        rel = rec.get("reliability")
+        head = rec["path"] if rec["path"] == rec["id"] else f"{rec['path']} [{rec['id']}]"
+        extra = ""
+        if isinstance(rel, dict) and "score" in rel:
+            extra = f"  reliability {rel['score']}/100 ({rel.get('grade', '?')})"
+        fh.write(f"{head}: {len(fs)} finding{'s' if len(fs) != 1 else ''}{extra}\n")
+        for f in fs:
+            fh.write(f"  {rec['path']}:{f.line}:{f.column} {_sev(f.severity, color)} "
+                     f"{f.rule} {f.message}\n")
+        if isinstance(rel, dict) and rel.get("components"):
+            parts = ", ".join(f"{c['name']} {c['points']:+g}" for c in rel["components"]
+                              if c.get("points"))
+            if parts:
+                fh.write(f"    score: {parts}\n")
+    if result.errors:
+        fh.write("Unreadable inputs:\n")
+        for e in result.errors:
+            fh.write(f"  {e}\n")
+    fh.write(summary_line(result) + "\n")
+
+
+_COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
+
+
+def _sev(sev: Severity, color: bool) -> str:
+    return f"{_COLORS[sev.value]}{sev.value}\x1b[0m" if color else sev.value
+
+
+class TextRenderer:
+    name = "text"
+
+    def render(self, result: AuditResult, destination=None, **kw) -> None:
+        emit(destination, lambda fh: render_text(result, fh, **kw))
+
+
+register(TextRenderer())

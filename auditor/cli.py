@@ -10,7 +10,7 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, IngestOptions
 from .model import Severity
 from .pipeline import AuditOptions, audit
-from .rules import RulePackError, load_dir, load_ruleset
+from .rules import RulePackError, load_ruleset
 
 FAIL_LEVELS = ["error", "warning", "info", "never"]
 
@@ -150,16 +150,19 @@ def rules_list(rule_dirs):
 @rules_group.command("validate")
 @click.argument("folder", required=False, type=click.Path(), metavar="[DIR]")
 def rules_validate(folder):
-    """Validate the rule packs in DIR (default: the packs that ship with auditor).
+    """Validate the rule packs in DIR, layered over the defaults as an audit would use them
+    (without DIR: the packs that ship with auditor).
 
     Prints file, entry id and JSON path of each problem; exits 2 if there is any.
     """
     from .rules import default_rules_dir
-    target = folder if folder else default_rules_dir()
-    packs, problems = load_dir(target)
-    for p in problems:
-        click.echo(p, err=True)
-    if problems:
-        click.echo(f"{len(problems)} problem(s) in {target}", err=True)
+    target = folder if folder else str(default_rules_dir())
+    try:
+        ruleset = load_ruleset([folder] if folder else [])
+    except RulePackError as e:
+        for p in e.problems:
+            click.echo(p, err=True)
+        click.echo(f"{len(e.problems)} problem(s) in {target}", err=True)
         sys.exit(2)
-    click.echo(f"{len(packs)} rule pack(s) in {target}: valid")
+    n = sum(len(p.sources) for p in ruleset.packs.values())
+    click.echo(f"{target}: valid ({n} pack file(s) in force, {len(ruleset.packs)} kinds)")

@@ -164,8 +164,13 @@ def _json_path(path: Iterable[Any]) -> str:
     return out
 
 
-def validate_pack(data: Any, where: str) -> list[str]:
-    """Problems in one parsed pack, each naming the file, entry id and JSON path."""
+def validate_pack(data: Any, where: str, kind_check: bool = True) -> list[str]:
+    """Problems in one parsed pack, each naming the file, entry id and JSON path.
+
+    ``kind_check=False`` checks only the common shape: a user pack may hold
+    partial entries that override a default (``{id: x, enabled: false}``);
+    the kind's own schema is then checked on the merged pack.
+    """
     global _BASE_SCHEMA
     if _BASE_SCHEMA is None:
         _BASE_SCHEMA = _schema("rulepack.schema.json")
@@ -184,7 +189,7 @@ def validate_pack(data: Any, where: str) -> list[str]:
 
     schemas = [_BASE_SCHEMA]
     ks = kind_schema(str(data.get("kind"))) if isinstance(data.get("kind"), str) else None
-    if ks:
+    if ks and kind_check:
         schemas.append(ks)
     seen = set()
     for schema in schemas:
@@ -227,7 +232,7 @@ def read_pack_file(path) -> tuple[dict | None, list[str]]:
         mark = getattr(e, "problem_mark", None)
         loc = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
         return None, [f"{where}{loc}: invalid YAML: {getattr(e, 'problem', None) or e}"]
-    problems = validate_pack(data, where)
+    problems = validate_pack(data, where, kind_check=False)
     return (data if not problems else None), problems
 
 
@@ -255,16 +260,36 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
         pack.version = max(pack.version, data.get("version", 1))
         pack.sources.append(where)
         _deep_update(pack.settings, data.get("settings") or {})
-        for entry in data.get("entries") or []:
+        for i, entry in enumerate(data.get("entries") or []):
             eid = entry["id"]
-            if eid in pack.entries:
-                merged = dict(pack.entries[eid])
-                merged.update(entry)
-                merged["_source"] = where
-                pack.entries[eid] = merged
-            else:
-                pack.entries[eid] = {**entry, "_source": where}
+            merged = dict(pack.entries.get(eid, {}))
+            merged.update(entry)
+            merged["_source"], merged["_index"] = where, i
+            pack.entries[eid] = merged
     return out
+
+
+def validate_merged(packs: dict[str, Pack]) -> list[str]:
+    """Check each merged pack against its kind's schema, naming the file of each entry."""
+    problems: list[str] = []
+    for kind, pack in sorted(packs.items()):
+        ks = kind_schema(kind)
+        if not ks:
+            continue
+        entries = list(pack.entries.values())
+        data = {"kind": kind, "version": pack.version, "settings": pack.settings,
+                "entries": [{k: v for k, v in e.items() if not k.startswith("_")} for e in entries]}
+        validator = jsonschema.Draft202012Validator(ks)
+        for err in validator.iter_errors(data):
+            path = list(err.absolute_path)
+            if len(path) >= 2 and path[0] == "entries" and isinstance(path[1], int):
+                e = entries[path[1]]
+                where = f"{e['_source']}: entry {e['id']!r} " + _json_path(
+                    ["entries", e["_index"], *path[2:]])
+            else:
+                where = f"{', '.join(pack.sources)}: {_json_path(path)}"
+            problems.append(f"{where}: {err.message}")
+    return problems
 
 
 def _deep_update(base: dict, new: dict) -> None:
@@ -286,6 +311,7 @@ def load_ruleset(user_dirs: Iterable[str] = (), include_defaults: bool = True) -
         problems.extend(probs)
         merge(found, packs)
         sources.append(str(layer))
+    problems.extend(validate_merged(packs))
     if problems:
         raise RulePackError(problems)
     return RuleSet(packs=packs, sources=sources)

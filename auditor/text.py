@@ -54,11 +54,23 @@ class Normalized:
         return self._orig_starts[i] + (pos - self._norm_starts[i])
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Original (start, end) of the normalised span [start, end)."""
-        if end <= start:
+        """Original (start, end) of the normalised span [start, end).
+
+        The end is where the next normalised character begins in the original
+        (so a character composed from several original ones is taken whole),
+        and never before the end of the span's own last character.
+        """
+        n = len(self.text)
+        if end <= start or not self.text:
             o = self.to_original(start)
             return o, o
-        return self.to_original(start), self._map(min(end, len(self.text)) - 1) + 1
+        s = self._map(start)
+        last_end = self._map(min(end, n) - 1) + 1
+        if end < n:
+            e = self._map(end)
+        else:
+            e = len(self.original.rstrip()) if self.original.rstrip() else len(self.original)
+        return s, max(e, last_end)
 
 
 def normalise(text: str, casefold: bool = False, strip: bool = True) -> Normalized:

@@ -57,21 +57,21 @@ def iter_files(paths: Iterable[str], options: IngestOptions) -> Iterator[tuple[s
             yield ("-", "stdin")
             continue
         if os.path.isdir(p):
-            found = False
-            for root, dirs, files in os.walk(p, onerror=None):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith("."):
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    if name.startswith(".") or reader_for(name) is None:
                         continue
                     full = os.path.join(root, name)
                     rel = os.path.relpath(full, p).replace(os.sep, "/")
-                    if reader_for(name) is None or not _selected(rel, options):
-                        continue
-                    found = True
-                    yield (full, rel)
+                    if _selected(rel, options):
+                        found.append((rel, full))
             if not found:
                 yield IngestError(p, "folder holds no article files (.txt .md .html .json .jsonl "
                                      "...) that the include/exclude globs select", "empty")
+            for rel, full in sorted(found):
+                yield (full, rel)
         elif os.path.exists(p) or os.path.islink(p):
             yield (p, p)
         else:

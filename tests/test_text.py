@@ -1,0 +1,76 @@
+import random
+
+import pytest
+
+from auditor.text import norm_key, normalise, sentences, shingles, split_lines, tokens
+
+
+def test_normalise_quotes_dashes_spaces():
+    src = "Ukraine\u2019s  \u201cTop\u201d\tSpy \u2013 Reveals\u2014all"
+    n = normalise(src)
+    assert n.text == "Ukraine's \"Top\" Spy - Reveals-all"
+
+
+def test_offsets_map_back_to_original_spans():
+    src = "  BREAKING:\u00a0Ceasefire on the\n\n Table \u2013 Ukraine\u2019s top \ufb01ght"
+    n = normalise(src)
+    for word in ["BREAKING", "Ceasefire on the Table", "Ukraine's", "fight", "- Ukraine"]:
+        i = n.text.index(word)
+        s, e = n.span_to_original(i, i + len(word))
+        # The original span, normalised, gives back the word.
+        assert normalise(src[s:e]).text == word, (word, src[s:e])
+
+
+def test_nfkc_expansion_maps_to_single_original_char():
+    src = "a \ufb01ne day"          # the fi ligature becomes two characters
+    n = normalise(src)
+    assert n.text == "a fine day"
+    s, e = n.span_to_original(2, 6)
+    assert src[s:e] == "\ufb01ne"
+
+
+def test_casefold_on_demand():
+    assert normalise("Kyiv KIEV", casefold=True).text == "kyiv kiev"
+    assert normalise("Kyiv KIEV").text == "Kyiv KIEV"
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_spans_roundtrip(seed):
+    rnd = random.Random(seed)
+    alphabet = "ab \t\n\u2019\u201c\u201d\u2013\u2014\ufb01\u00e9e\u0301x."
+    src = "".join(rnd.choice(alphabet) for _ in range(80))
+    n = normalise(src)
+    for _ in range(30):
+        if not n.text:
+            break
+        i = rnd.randrange(len(n.text))
+        j = rnd.randrange(i, len(n.text)) + 1
+        s, e = n.span_to_original(i, j)
+        assert 0 <= s <= e <= len(src)
+        # the original span contains what normalised to the first character
+        assert normalise(src[s:e], strip=False).text.strip() != "" or n.text[i:j].strip() == ""
+
+
+def test_norm_key_ignores_punctuation_and_case():
+    a = "BREAKING: Ceasefire on the Table \u2013 Ukraine\u2019s Top Spy Reveals Shocking Possibility!"
+    b = "BREAKING: Ceasefire on the Table - Ukraine's Top Spy Reveals Shocking Possibility!"
+    assert norm_key(a) == norm_key(b)
+    assert norm_key("Read more") != norm_key("Read less")
+
+
+def test_split_lines_handles_all_breaks():
+    text = "one\r\ntwo\rthree\nfour"
+    assert [text[s:e] for s, e in split_lines(text)] == ["one", "two", "three", "four"]
+
+
+def test_sentences_respect_abbreviations():
+    text = "Mr. Smith met U.S. officials on Jan. 5. They agreed. Then he left!"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == ["Mr. Smith met U.S. officials on Jan. 5.", "They agreed.", "Then he left!"]
+
+
+def test_tokens_and_shingles():
+    toks = tokens("The U.S. army's new plan, well-known.")
+    assert "army's" in toks and "well-known" in toks
+    assert shingles(["a", "b", "c", "d"], 3) == {"a b c", "b c d"}
+    assert shingles(["a"], 3) == {"a"}

@@ -10,6 +10,7 @@ from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, IngestOptions
 from .model import Severity
 from .pipeline import AuditOptions, audit
+from .progress import make_progress
 from .rules import RulePackError, load_ruleset
 
 FAIL_LEVELS = ["error", "warning", "info", "never"]
@@ -73,8 +74,15 @@ def common_input_options(f):
                      help="Larger files (or JSONL records) are reported as errors and skipped.")(f)
     f = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
                      metavar="DIR", help="A folder of rule packs layered over the defaults (repeatable).")(f)
-    f = click.option("--jobs", "-j", type=click.IntRange(1), default=1, show_default=True,
+    f = click.option("--jobs", "-j", type=click.IntRange(1), default=os.cpu_count() or 1,
+                     show_default="the machine's cores",
                      help="Processes for the per-article stage; the output is the same for any N.")(f)
+    f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local: this machine (a process pool of --jobs); dask: a dask.distributed "
+                          "cluster (needs the [dask] extra).")(f)
+    f = click.option("--scheduler", metavar="ADDRESS",
+                     help="With --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
+                          "(default: a local cluster of --jobs workers).")(f)
     return f
 
 
@@ -89,8 +97,8 @@ def common_input_options(f):
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input could not be read.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (and errors on stderr).")
-def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, fmt, output_dir, fail_on,
-              strict, quiet):
+def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engine, scheduler, fmt,
+              output_dir, fail_on, strict, quiet):
     """Audit articles in PATH... (files, folders, or - for JSON Lines on stdin).
 
     \b
@@ -99,9 +107,14 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, fmt, 
     Findings print as path:line:col severity rule message, grouped by article.
     """
     ruleset = load_rules_or_exit(rule_dirs)
-    options = AuditOptions(jobs=jobs, ingest=IngestOptions(
+    options = AuditOptions(jobs=jobs, engine=engine, scheduler=scheduler, ingest=IngestOptions(
         include=tuple(include), exclude=tuple(exclude), fields=_field_map(fields), max_bytes=max_bytes))
-    result = audit(list(paths), ruleset, options)
+    progress = make_progress(paths, options.ingest, quiet or fmt == "json")
+    options.progress = progress
+    try:
+        result = audit(list(paths), ruleset, options)
+    finally:
+        progress.close()
     report_errors(result)
     from .output import get
     from .output.text import summary_line
@@ -166,3 +179,109 @@ def rules_validate(folder):
         sys.exit(2)
     n = sum(len(p.sources) for p in ruleset.packs.values())
     click.echo(f"{target}: valid ({n} pack file(s) in force, {len(ruleset.packs)} kinds)")
+
+
+# -- auditor check: the CI gate --------------------------------------------------------
+_CHECK_KEYS = {   # click parameter name -> configuration key
+    "rule_dirs": "rules", "include": "include", "exclude": "exclude", "jobs": "jobs",
+    "max_bytes": "max_bytes", "fail_on": "fail_on", "min_severity": "min_severity", "fmt": "format",
+    "output_file": "output_file", "reports": "reports", "allow_unreadable": "allow_unreadable",
+    "baseline": "baseline", "disable": "disable", "enable": "enable", "archive": "archive",
+}
+_FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit", "html"]
+
+
+def _given(ctx: click.Context, params: dict) -> dict:
+    """The options the user typed (or set in the environment), as configuration keys."""
+    from click.core import ParameterSource
+    out = {}
+    for name, key in _CHECK_KEYS.items():
+        src = ctx.get_parameter_source(name)
+        if src in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT):
+            v = params[name]
+            out[key] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def _load_config_or_exit(config_file):
+    from .config import ConfigError, load_config
+    try:
+        return load_config(config_file)
+    except ConfigError as e:
+        for line in str(e).splitlines():
+            click.echo(f"auditor: configuration error: {line}", err=True)
+        sys.exit(2)
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@common_input_options
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Configuration file (default: auditor.toml or pyproject.toml [tool.auditor], "
+                   "looked for from the working directory upward).")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS),
+              help="Exit 1 when a finding at or above this severity remains.  [default: error]")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]),
+              help="Show findings at or above this severity (does not change the exit code). "
+                   "[default: info]")
+@click.option("--format", "fmt", type=click.Choice(_FORMATS),
+              help="Output format on stdout (or in --output-file).  [default: text]")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the --format output here instead of stdout (html: a folder or .html file).")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+              help="Also write FORMAT to PATH (repeatable), e.g. --report sarif=auditor.sarif.")
+@click.option("--allow-unreadable", is_flag=True, default=False,
+              help="Inputs that cannot be read do not fail the check (they are still listed).")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Hide the findings recorded in FILE; new ones are still reported.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record today's findings in FILE (they are then hidden in this run too).")
+@click.option("--since", metavar="GIT_REF",
+              help="Report only articles added or changed since GIT_REF (compared with all).")
+@click.option("--disable", multiple=True, metavar="RULE",
+              help="Switch off a rule id or family (headline.*) (repeatable).")
+@click.option("--enable", multiple=True, metavar="RULE",
+              help="Switch a rule disabled in the configuration back on (repeatable).")
+@click.option("--archive", type=click.Path(dir_okay=False), metavar="DB",
+              help="Archive of articles seen before, compared with the incoming ones.")
+@click.pass_context
+def check_cmd(ctx, paths, config_file, since, write_baseline, fields, **params):
+    """Audit PATH... as a CI gate: exit 0 pass, 1 fail, 2 usage/configuration/rule-pack error.
+
+    \b
+    Same analysis as `audit`. Fails (1) when a finding at or above --fail-on
+    remains after the baseline and inline suppressions, or when an input
+    cannot be read (unless --allow-unreadable). Formats: text, json, jsonl,
+    sarif, github (workflow annotations), junit, html.
+    """
+    from .ci import CheckRun, UsageProblem, parse_reports, run_check
+    params["fields"] = fields
+    cfg = _load_config_or_exit(config_file)
+    try:
+        given = _given(ctx, params)
+        if "reports" in given:
+            given["reports"] = {**cfg["reports"], **parse_reports(given["reports"])}
+        cfg.override(given)
+        run = CheckRun(list(paths), cfg, fields=_field_map(fields), since=since,
+                       write_baseline=write_baseline)
+        code = run_check(run, click.echo, lambda s: click.echo(s, err=True))
+    except UsageProblem as e:
+        for line in str(e).splitlines():
+            click.echo(f"auditor: {line}", err=True)
+        sys.exit(2)
+    sys.exit(code)
+
+
+@main.command("config")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read this file instead of looking for one.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: each value with its source.")
+def config_cmd(config_file, as_json):
+    """Print the effective configuration and where each value came from."""
+    from .config import render_effective
+    cfg = _load_config_or_exit(config_file)
+    if as_json:
+        import json
+        click.echo(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_effective(cfg), nl=False)

@@ -7,6 +7,7 @@ the fingerprints. Output is identical whatever the number of jobs.
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
@@ -14,25 +15,29 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import TOOL_NAME, __version__
 from .checks import ArticleContext, CorpusContext, CorpusItem, load_all
-from .ingest import IngestOptions, iter_sources
+from .ingest import IngestOptions, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
 from .prepare import locate_headline
 from .rules import RegexTimeout, RuleSet
+from .suppress import finish_article, finish_corpus, strip_markers
 
 
 @dataclass
 class AuditOptions:
     jobs: int = 1
     ingest: IngestOptions = field(default_factory=IngestOptions)
-    chunksize: int = 16
+    chunksize: int = 4             # units per process-pool task
     progress: Callable[[int], None] | None = None      # called with the count of articles done
     stdin: Any = None
+    engine: str = "local"          # local (serial or process pool) | dask
+    scheduler: str | None = None   # dask.distributed scheduler address; None: a local cluster
 
 
 # -- per-article stage --------------------------------------------------------------
 def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
     """Every article check, then every corpus check's fingerprint. Pure in (article, ruleset)."""
     registry = load_all()
+    article, directives = strip_markers(article)
     article = locate_headline(article, ruleset)
     ctx = ArticleContext(ruleset=ruleset, record=article.record())
     for check in registry.article_checks():
@@ -52,6 +57,7 @@ def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
                                           "rule-timeout"))
     for f in ctx.findings:
         apply_overrides(f, ruleset)
+    ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
     return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors)
 
@@ -62,48 +68,54 @@ def apply_overrides(f: Finding, ruleset: RuleSet) -> None:
         f.severity = Severity.parse(sev)
 
 
-_WORKER_RULESET: RuleSet | None = None
+_WORKER: dict[str, Any] = {}
 
 
-def _init_worker(ruleset: RuleSet) -> None:
-    global _WORKER_RULESET
-    _WORKER_RULESET = ruleset
+def _init_worker(ruleset: RuleSet, ingest: IngestOptions) -> None:
+    _WORKER["ruleset"], _WORKER["ingest"] = ruleset, ingest
     load_all()
 
 
-def _work(article: Article) -> ArticleResult:
-    assert _WORKER_RULESET is not None
-    return process_article(article, _WORKER_RULESET)
+def _work(unit) -> list[ArticleResult | IngestError]:
+    return process_unit(unit, _WORKER["ruleset"], _WORKER["ingest"])
 
 
-def _articles_and_errors(stream: Iterable[Article | IngestError], errors: list[IngestError],
-                         seen_ids: dict[str, int]) -> Iterator[Article]:
-    """Articles only; errors go to ``errors``; repeated ids get a ``#n`` suffix."""
-    import dataclasses
-    for item in stream:
-        if isinstance(item, IngestError):
-            errors.append(item)
-            continue
-        n = seen_ids.get(item.id, 0) + 1
-        seen_ids[item.id] = n
-        if n > 1:
-            errors.append(IngestError(item.path, f"article id {item.id!r} seen before; this one is "
-                                                 f"audited as {item.id}#{n}", "duplicate-id"))
-            item = dataclasses.replace(item, id=f"{item.id}#{n}")
-        yield item
+def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions) -> list[ArticleResult | IngestError]:
+    """Read one unit of input and run the per-article stage on each of its articles."""
+    out: list[ArticleResult | IngestError] = []
+    for item in read_unit(unit, ingest):
+        out.append(item if isinstance(item, IngestError) else process_article(item, ruleset))
+    return out
 
 
-def run_article_stage(articles: Iterator[Article], ruleset: RuleSet,
-                      options: AuditOptions) -> Iterator[ArticleResult]:
+def run_article_stage(units: Iterable, ruleset: RuleSet,
+                      options: AuditOptions) -> Iterator[ArticleResult | IngestError]:
+    """Results of every unit, in input order, on the engine the options name."""
+    if options.engine == "dask":
+        from .dask_engine import run_units
+        yield from run_units(units, ruleset, options)
+        return
     jobs = max(1, options.jobs or 1)
     if jobs == 1:
         load_all()
-        for a in articles:
-            yield process_article(a, ruleset)
+        for unit in units:
+            yield from process_unit(unit, ruleset, options.ingest)
         return
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(ruleset,)) as pool:
-        yield from pool.imap(_work, articles, chunksize=options.chunksize)
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(ruleset, options.ingest)) as pool:
+        for batch in pool.imap(_work, units, chunksize=options.chunksize):
+            yield from batch
+
+
+def _rename(res: ArticleResult, new_id: str) -> None:
+    """Give an article (seen before under the same id) its new id everywhere."""
+    old = res.record["id"]
+    res.record["id"] = new_id
+    for f in res.findings:
+        f.article = new_id
+        for r in f.related:
+            if r.get("article") == old:
+                r["article"] = new_id
 
 
 # -- the whole audit ----------------------------------------------------------------
@@ -111,43 +123,63 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     options = options or AuditOptions()
     errors: list[IngestError] = []
     seen_ids: dict[str, int] = {}
-    stdin_cache: dict[str, Article] = {}
+    stdin_units: list = []
 
-    def stream() -> Iterator[Article]:
-        for a in _articles_and_errors(iter_sources(sources, options.ingest, options.stdin),
-                                      errors, seen_ids):
-            if a.path == "<stdin>":
-                stdin_cache[a.id] = a
-            yield a
+    def units():
+        for u in plan_units(sources, options.ingest, options.stdin):
+            if getattr(u, "path", None) == "<stdin>":
+                stdin_units.append(u)
+            yield u
 
     records: list[dict[str, Any]] = []
     findings: list[Finding] = []
     items: dict[str, list[CorpusItem]] = {}
     order: dict[str, int] = {}
-    for n, res in enumerate(run_article_stage(stream(), ruleset, options), 1):
+    n = 0
+    for res in run_article_stage(units(), ruleset, options):
+        if isinstance(res, IngestError):
+            errors.append(res)
+            continue
+        aid = res.record["id"]
+        k = seen_ids.get(aid, 0) + 1
+        seen_ids[aid] = k
+        if k > 1:
+            errors.append(IngestError(res.record["path"], f"article id {aid!r} seen before; this "
+                                      f"one is audited as {aid}#{k}", "duplicate-id"))
+            _rename(res, f"{aid}#{k}")
         order[res.record["id"]] = len(records)
         records.append(res.record)
         findings.extend(res.findings)
         errors.extend(res.errors)
         for name, fp in res.fingerprints.items():
             items.setdefault(name, []).append(CorpusItem(res.record, fp))
+        n += 1
         if options.progress:
             options.progress(n)
 
     def load(ids: Iterable[str]) -> dict[str, Article]:
-        """Read the chosen articles again (the corpus stage keeps no text)."""
+        """Read the chosen articles again (the corpus stage keeps no text), as the checks saw them."""
         wanted = set(ids)
-        out = {i: stdin_cache[i] for i in wanted if i in stdin_cache}
-        wanted -= set(out)
-        if wanted:
-            again: dict[str, int] = {}
-            for a in _articles_and_errors(iter_sources([s for s in sources if s != "-"],
-                                                       options.ingest), [], again):
-                if a.id in wanted:
-                    out[a.id] = locate_headline(a, ruleset)
-                    wanted.discard(a.id)
-                    if not wanted:
-                        break
+        out: dict[str, Article] = {}
+        again: dict[str, int] = {}
+
+        def reread():
+            for src in sources:         # in the order first read; stdin from what was kept
+                for u in (stdin_units if src == "-" else plan_units([src], options.ingest)):
+                    yield from read_unit(u, options.ingest)
+
+        for a in reread():
+            if isinstance(a, IngestError):
+                continue
+            k = again.get(a.id, 0) + 1
+            again[a.id] = k
+            aid = a.id if k == 1 else f"{a.id}#{k}"
+            if aid in wanted:
+                a = dataclasses.replace(a, id=aid) if aid != a.id else a
+                out[aid] = locate_headline(strip_markers(a)[0], ruleset)
+                wanted.discard(aid)
+                if not wanted:
+                    break
         return out
 
     clusters = []
@@ -160,8 +192,14 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
                 findings.append(f)
         clusters.extend(out.clusters)
 
+    suppressions, unused = finish_corpus(records, findings)
+    for f in unused:
+        if ruleset.rule_enabled(f.rule):
+            apply_overrides(f, ruleset)
+            findings.append(f)
     findings.sort(key=lambda f: (order.get(f.article, len(order)),) + f.sort_key())
     return AuditResult(
         tool={"name": TOOL_NAME, "version": __version__},
         articles=records, findings=findings, clusters=clusters, errors=errors,
+        suppressions=suppressions or None,
     )

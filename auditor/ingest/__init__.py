@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from ..model import Article, IngestError
@@ -17,7 +18,7 @@ from . import html, jsonfile, textfile
 from .common import DEFAULT_MAX_BYTES, InputError, IngestOptions
 
 __all__ = ["iter_sources", "IngestOptions", "InputError", "DEFAULT_MAX_BYTES", "READERS",
-           "reader_for"]
+           "reader_for", "plan_units", "read_unit", "FileUnit", "RecordsUnit", "ErrorUnit"]
 
 Reader = Callable[[str, str, IngestOptions], Iterator["Article | IngestError"]]
 
@@ -111,3 +112,100 @@ def _sniff(path: str) -> Reader:
     if head.startswith((b"<!doctype html", b"<html")):
         return html.read
     return textfile.read
+
+
+# -- work units ---------------------------------------------------------------------
+# The per-article stage runs on units of raw input so that reading and parsing
+# happen in the workers too: a unit is one file, or a chunk of raw JSON Lines
+# records. Units come out in input order; reading them in that order gives the
+# same stream as iter_sources.
+RECORDS_PER_UNIT = 64
+
+
+@dataclass(frozen=True)
+class FileUnit:
+    path: str
+    article_id: str
+
+
+@dataclass(frozen=True)
+class RecordsUnit:
+    path: str                                  # file path, or "<stdin>"
+    article_id: str                            # prefix for records without an id field
+    records: tuple[tuple[int, bytes], ...]     # (line number, raw line)
+
+
+@dataclass(frozen=True)
+class ErrorUnit:
+    error: IngestError
+
+
+Unit = "FileUnit | RecordsUnit | ErrorUnit"
+
+
+def _is_jsonl(path: str) -> bool:
+    return reader_for(path) is jsonfile.read_jsonl
+
+
+def plan_units(paths: Iterable[str], options: IngestOptions | None = None, stdin=None,
+               records_per_unit: int = RECORDS_PER_UNIT) -> Iterator["FileUnit | RecordsUnit | ErrorUnit"]:
+    """Work units of ``paths`` in input order (JSON Lines split into chunks of records)."""
+    options = options or IngestOptions()
+    for item in iter_files(paths, options):
+        if isinstance(item, IngestError):
+            yield ErrorUnit(item)
+            continue
+        path, aid = item
+        if path == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _record_units(stream, "<stdin>", "stdin", records_per_unit)
+        elif _is_jsonl(path):
+            try:
+                fh = jsonfile.open_binary(path)
+            except InputError as e:
+                yield ErrorUnit(e.to_error(path))
+                continue
+            with fh:
+                yield from _record_units(fh, path, aid, records_per_unit)
+        else:
+            yield FileUnit(path, aid)
+
+
+def _record_units(fh, path: str, aid: str, n: int) -> Iterator["RecordsUnit | ErrorUnit"]:
+    chunk: list[tuple[int, bytes]] = []
+    seen = False
+    try:
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            seen = True
+            chunk.append((lineno, raw))
+            if len(chunk) >= n:
+                yield RecordsUnit(path, aid, tuple(chunk))
+                chunk = []
+    except (OSError, EOFError) as e:
+        if chunk:
+            yield RecordsUnit(path, aid, tuple(chunk))
+            chunk = []
+        yield ErrorUnit(IngestError(path, f"cannot read further: {e}", "unreadable"))
+    if chunk:
+        yield RecordsUnit(path, aid, tuple(chunk))
+    if not seen:
+        yield ErrorUnit(IngestError(path, "empty file", "empty"))
+
+
+def read_unit(unit, options: IngestOptions) -> Iterator[Article | IngestError]:
+    """The articles and errors of one unit, exactly as iter_sources gives them."""
+    if isinstance(unit, ErrorUnit):
+        yield unit.error
+    elif isinstance(unit, RecordsUnit):
+        yield from jsonfile.read_records(unit.records, unit.path, unit.article_id, options)
+    else:
+        reader = reader_for(unit.path) or _sniff(unit.path)
+        try:
+            yield from reader(unit.path, unit.article_id, options)
+        except InputError as e:
+            yield e.to_error(unit.path)
+        except Exception as e:
+            yield IngestError(unit.path, f"unexpected error while reading: {type(e).__name__}: {e}",
+                              "internal")

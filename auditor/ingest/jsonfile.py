@@ -116,17 +116,21 @@ def read_json(path: str, article_id: str, options: IngestOptions) -> Iterator[Ar
             yield e.to_error(path)
 
 
+def open_binary(path: str) -> IO[bytes]:
+    """Open a JSON Lines file (gzip by its ending) for reading bytes."""
+    try:
+        return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
+    except FileNotFoundError:
+        raise InputError("no such file or directory", "missing") from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", "unreadable") from None
+
+
 def read_jsonl(path: str, article_id: str, options: IngestOptions) -> Iterator[Article | IngestError]:
     try:
-        if path.endswith(".gz"):
-            fh: IO[bytes] = gzip.open(path, "rb")
-        else:
-            fh = open(path, "rb")
-    except FileNotFoundError:
-        yield IngestError(path, "no such file or directory", "missing")
-        return
-    except OSError as e:
-        yield IngestError(path, f"cannot read: {e.strerror or e}", "unreadable")
+        fh = open_binary(path)
+    except InputError as e:
+        yield e.to_error(path)
         return
     with fh:
         yield from read_jsonl_stream(fh, path, article_id, options)
@@ -136,33 +140,39 @@ def read_jsonl_stream(fh: Iterable[bytes], path: str, article_id: str,
                       options: IngestOptions) -> Iterator[Article | IngestError]:
     seen_any = False
     try:
-        for lineno, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
+        numbered = ((n, raw) for n, raw in enumerate(fh, 1) if raw.strip())
+        for item in read_records(numbered, path, article_id, options):
             seen_any = True
-            if len(raw) > options.max_bytes:
-                yield IngestError(path, f"record is {len(raw):,} bytes, over the limit of "
-                                        f"{options.max_bytes:,}", "too-large", lineno)
-                continue
-            try:
-                line = raw.decode("utf-8-sig") if lineno == 1 else raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                yield IngestError(path, f"invalid UTF-8 at byte {e.start} of the line: {e.reason}",
-                                  "encoding", lineno)
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield IngestError(path, f"invalid JSON at column {e.colno}: {e.msg}", "json", lineno)
-                continue
-            try:
-                yield record_to_article(rec, path, f"{article_id}:{lineno}", options, lineno)
-            except InputError as e:
-                yield e.to_error(path)
+            yield item
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         yield IngestError(path, f"cannot read further: {e}", "unreadable")
     if not seen_any:
         yield IngestError(path, "empty file", "empty")
+
+
+def read_records(records: Iterable[tuple[int, bytes]], path: str, article_id: str,
+                 options: IngestOptions) -> Iterator[Article | IngestError]:
+    """Articles from raw JSON Lines records given with their line numbers."""
+    for lineno, raw in records:
+        if len(raw) > options.max_bytes:
+            yield IngestError(path, f"record is {len(raw):,} bytes, over the limit of "
+                                    f"{options.max_bytes:,}", "too-large", lineno)
+            continue
+        try:
+            line = raw.decode("utf-8-sig") if lineno == 1 else raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            yield IngestError(path, f"invalid UTF-8 at byte {e.start} of the line: {e.reason}",
+                              "encoding", lineno)
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield IngestError(path, f"invalid JSON at column {e.colno}: {e.msg}", "json", lineno)
+            continue
+        try:
+            yield record_to_article(rec, path, f"{article_id}:{lineno}", options, lineno)
+        except InputError as e:
+            yield e.to_error(path)
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -1,0 +1,221 @@
+"""Small, deterministic fingerprints shared by the duplicate, reuse and boilerplate checks.
+
+Everything here is a plain function of its inputs (no state but a token-hash cache), gives
+the same numbers in every process (no salted ``hash()``: tokens are hashed with CRC-32,
+keys with BLAKE2b) and returns numpy arrays or ints that pickle small. The pieces are meant
+to be usable from another engine (Dask, a shuffle over band keys) as they are:
+
+* ``body_tokens(article, skip)``      -> list of word tokens of the body, skipping line indices
+* ``shingle_hashes(tokens, k)``      -> sorted unique uint64 hashes of word k-shingles
+* ``MinHasher(num_perm, seed).signature(shingle_hashes)`` -> uint32[num_perm]
+* ``band_keys(signature, bands, rows)`` -> list of int64 band keys (band index folded in)
+* ``lsh_pairs(keys_per_item)``       -> candidate pairs sharing a band key
+* ``jaccard(a, b)``                  -> exact Jaccard of two sorted unique hash arrays
+* ``connected_components(n, pairs)`` -> list of components (union-find)
+* ``winnow(hashes, window)``         -> winnowing fingerprints of n-gram hashes (reuse index)
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..text import _TRANSLATE
+
+_WORD = re.compile(r"\w+(?:['\-]\w+)*")
+_KEYWORD = re.compile(r"\w+")
+_MASK64 = (1 << 64) - 1
+
+# Odd 64-bit multipliers for combining token hashes into shingle hashes (fixed: deterministic).
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9,
+                 0x2545F4914F6CDD1D, 0x9FB21C651E98DF25, 0xD2B74407B1CE6E93, 0xCA5A826395121157,
+                 0x8CB92BA72F3D8DD7, 0xAEF17502108EF2D9, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3],
+                dtype=np.uint64)
+
+
+def fold(text: str) -> str:
+    """Cheap normalisation for hashing: NFKC when needed, straight quotes and dashes, lower case."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_TRANSLATE).lower()
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def line_key(text: str) -> str:
+    """A line's comparison key: folded words only (punctuation, case and spacing dropped)."""
+    return " ".join(_KEYWORD.findall(fold(text)))
+
+
+def stable_hash64(s: str) -> int:
+    """A 64-bit hash of a string, the same in every process and run (signed, fits SQLite)."""
+    v = int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+    return v - (1 << 64) if v >= (1 << 63) else v
+
+
+_TOKEN_CACHE: dict[str, int] = {}
+_CACHE_LIMIT = 2_000_000
+
+
+def token_hashes(toks: Sequence[str]) -> np.ndarray:
+    """uint64 hash per token (CRC-32 of its UTF-8, cached per process)."""
+    cache = _TOKEN_CACHE
+    if len(cache) > _CACHE_LIMIT:
+        cache.clear()
+    out = []
+    append = out.append
+    get = cache.get
+    for t in toks:
+        h = get(t)
+        if h is None:
+            h = cache[t] = zlib.crc32(t.encode("utf-8")) + 1
+        append(h)
+    return np.array(out, dtype=np.uint64)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, vectorised (uint64 wrap-around is intended)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def ngram_hashes(th: np.ndarray, k: int) -> np.ndarray:
+    """uint64 hash of every window of ``k`` consecutive token hashes, in text order."""
+    n = len(th)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if n < k:
+        k = n
+    m = n - k + 1
+    with np.errstate(over="ignore"):
+        acc = th[:m] * _MIX[0]
+        for j in range(1, k):
+            acc = acc + th[j:j + m] * _MIX[j % len(_MIX)]
+        return _mix64(acc + np.uint64(k))
+
+
+def shingle_hashes(toks: Sequence[str] | np.ndarray, k: int) -> np.ndarray:
+    """Sorted unique uint64 hashes of the word k-shingles (the whole text when shorter than k)."""
+    th = toks if isinstance(toks, np.ndarray) else token_hashes(toks)
+    return np.unique(ngram_hashes(th, k))
+
+
+class MinHasher:
+    """MinHash with ``num_perm`` multiply-add-shift hash functions over 32-bit shingle hashes.
+
+    h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32 with odd random 64-bit a_i and random b_i is a
+    universal family for 32-bit x; the signature is the minimum of each h_i over the shingles.
+    Computed as one (shingles x num_perm) numpy operation in blocks.
+    """
+
+    BLOCK = 4096
+
+    def __init__(self, num_perm: int = 128, seed: int = 1):
+        self.num_perm = num_perm
+        self.seed = seed
+        rng = np.random.Generator(np.random.PCG64(seed))
+        self.a = (rng.integers(0, 1 << 63, num_perm, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+        self.b = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64)
+
+    def signature(self, shingles: np.ndarray) -> np.ndarray:
+        sig = np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+        if len(shingles) == 0:
+            return sig
+        x = (shingles >> np.uint64(32)).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            for s in range(0, len(x), self.BLOCK):
+                blk = x[s:s + self.BLOCK, None]
+                v = ((blk * self.a + self.b) >> np.uint64(32)).min(axis=0).astype(np.uint32)
+                np.minimum(sig, v, out=sig)
+        return sig
+
+
+_HASHERS: dict[tuple[int, int], MinHasher] = {}
+
+
+def hasher(num_perm: int, seed: int) -> MinHasher:
+    h = _HASHERS.get((num_perm, seed))
+    if h is None:
+        h = _HASHERS[(num_perm, seed)] = MinHasher(num_perm, seed)
+    return h
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int) -> list[int]:
+    """One signed 64-bit key per band: the band's ``rows`` values and its index, hashed."""
+    m = sig[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    with np.errstate(over="ignore"):
+        acc = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        for j in range(rows):
+            acc = _mix64(acc ^ (m[:, j] * _MIX[(j + 1) % len(_MIX)]))
+    return acc.view(np.int64).tolist()
+
+
+def estimate(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
+    return float(np.count_nonzero(sig_a == sig_b)) / max(1, len(sig_a))
+
+
+def lsh_pairs(keys: Iterable[Sequence[int]]) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of items sharing at least one band key (hash blocking, no all-pairs)."""
+    buckets: dict[int, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            buckets.setdefault(k, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                pairs.add((a, b) if a < b else (b, a))
+    return pairs
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two sorted unique arrays."""
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
+
+
+def connected_components(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Components (each sorted, size >= 2) of the graph on 0..n-1 with the given edges."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def winnow(h: np.ndarray, window: int) -> np.ndarray:
+    """Winnowing (Schleimer et al. 2003): the minimum hash of every window of ``window``
+    consecutive n-gram hashes; any shared run of ``window`` n-grams shares one fingerprint.
+    Returns sorted unique uint64 fingerprints."""
+    if len(h) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if len(h) <= window:
+        return np.unique(h.min(keepdims=True))
+    v = np.lib.stride_tricks.sliding_window_view(h, window)
+    return np.unique(v.min(axis=1))

@@ -1,0 +1,164 @@
+"""Boilerplate by rule-pack pattern (per article) and recurring lines (corpus)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.ingest.textfile import parse
+from auditor.pipeline import AuditOptions, audit, process_article
+from auditor.rules import load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_ruleset()
+
+
+def _article(text: str, aid: str = "t"):
+    return next(a for a in parse(text, f"{aid}.txt", aid) if not hasattr(a, "kind"))
+
+
+def _bp(findings):
+    return [f for f in findings if f.rule.startswith("boilerplate.")]
+
+
+@pytest.fixture(scope="module")
+def seed_result(rs):
+    return audit([str(SEEDS)], rs, AuditOptions())
+
+
+EXPECTED = {
+    "001": {"Earlier we wrote that Budanov answered whether the Russian Federation will reduce the "
+            "number of its armed forces after the war.": "cross-promotion"},
+    "002": {"Menu Close": "navigation",
+            "Related Posts": "related-links",
+            "Leave a Reply": "comment-form",
+            "Your email address will not be published. Required fields are marked *": "comment-form"},
+    "003": {"International": "section-label", "Translation by Iurie Tataru": "byline",
+            "Viorica Rusica": "byline", "Author": "byline", "Read more": "related-links"},
+    "004": {"Support UP or become our patron!": "appeal"},
+}
+
+
+def test_seed_boilerplate_lines_found_and_nothing_else(seed_result):
+    got: dict[str, dict[str, str]] = {}
+    for f in _bp(seed_result.findings):
+        got.setdefault(Path(f.article).name[:3], {})[f.text] = f.rule.split(".", 1)[1]
+    # "Read more: <headline>" in the middle of 002 is a related link too
+    read_more = [t for t in got.get("002", {}) if t.startswith("Read more:")]
+    assert len(read_more) == 1 and got["002"].pop(read_more[0]) == "related-links"
+    assert got == EXPECTED
+
+
+def test_seed_byline_repeated_and_evidence(seed_result):
+    names = [f for f in seed_result.findings if f.text == "Viorica Rusica" and f.rule == "boilerplate.byline"]
+    assert len(names) == 2
+    for f in names:
+        ev = f.evidence
+        assert ev["pattern_id"] == "bare-name" and ev["position"] == "end" and ev["recurrence"] == 2
+        assert "printed 2 times" in f.message
+        assert {"short", "no_sentence_punctuation", "at_edge"} <= set(ev["signals"])
+        assert 0 < ev["confidence"] <= 1
+
+
+def test_no_body_paragraph_flagged(seed_result):
+    for f in _bp(seed_result.findings):
+        if f.evidence["pattern_id"] in ("cross-promotion", "related-links"):
+            continue
+        assert len(f.text.split()) <= 14, f.text
+
+
+def test_offsets_point_into_original(seed_result, rs):
+    for f in _bp(seed_result.findings):
+        text = next(SEEDS.glob(Path(f.article).name[:3] + "_*")).read_text(encoding="utf-8")
+        assert text[f.start:f.end] == f.text
+        assert text.splitlines()[f.line - 1].startswith(f.text)
+
+
+def test_shape_alone_never_flags(rs):
+    text = ("Budget talks stall again\n\nThe talks stalled on Monday after a long night.\n\n"
+            "Donald Trump\n\nThe president said he would read more about the plan later this week.\n\n"
+            "Read more about the budget in the report released on Monday, officials said.\n\n"
+            "Talks resume Friday\n")
+    res = process_article(_article(text), rs)
+    assert _bp(res.findings) == []
+
+
+def test_bare_name_only_in_closing_lines(rs):
+    text = "Headline here\n\nA body sentence about things that happened.\n\nMaria Lopez\n\nAnother sentence follows here.\n"
+    assert _bp(process_article(_article(text), rs).findings) == []
+    text2 = "Headline here\n\nA body sentence about things that happened.\n\nMaria Lopez\n"
+    found = _bp(process_article(_article(text2), rs).findings)
+    assert [(f.rule, f.text) for f in found] == [("boilerplate.byline", "Maria Lopez")]
+
+
+def test_categories_from_pack(rs):
+    text = ("Skip to content\n\nPolitics\n\nCouncil approves new bridge\n\n"
+            "The council approved the bridge on Tuesday after a long debate.\n\n"
+            "Share on Facebook\n\nWe use cookies to improve your experience.\n\n"
+            "Sign up for our daily newsletter\n")
+    got = {f.text: f.rule for f in _bp(process_article(_article(text), rs).findings)}
+    assert got == {"Skip to content": "boilerplate.navigation", "Politics": "boilerplate.section-label",
+                   "Share on Facebook": "boilerplate.share",
+                   "We use cookies to improve your experience.": "boilerplate.cookie",
+                   "Sign up for our daily newsletter": "boilerplate.appeal"}
+
+
+def test_user_pack_disables_entry(tmp_path):
+    (tmp_path / "bp.yaml").write_text("kind: boilerplate\nversion: 1\nentries:\n"
+                                      "  - id: comment-form\n    enabled: false\n", encoding="utf-8")
+    rs2 = load_ruleset([str(tmp_path)])
+    text = (SEEDS / "002_d892d0d222ea9f15.txt").read_text(encoding="utf-8")
+    rules = {f.rule for f in _bp(process_article(_article(text), rs2).findings)}
+    assert "boilerplate.comment-form" not in rules and "boilerplate.navigation" in rules
+
+
+def _jsonl(path: Path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+BODIES = [
+    "The city council voted on a new transport plan that expands bus routes across the north.",
+    "Farmers in the valley say the drought has cut their harvest by half this summer.",
+    "A new museum opened downtown with an exhibition of local painters from the last century.",
+    "Police are investigating a break-in at a jewellery shop on the high street overnight.",
+]
+FOOTER = "Follow the Daily Clarion on Mastodon"
+
+
+def test_recurring_lines_per_outlet(tmp_path, rs):
+    recs = []
+    for i, body in enumerate(BODIES[:3]):
+        recs.append({"id": f"c{i}", "title": f"Story {i}", "outlet": "Clarion", "text": f"{body}\n\n{FOOTER}"})
+    recs.append({"id": "o1", "title": "Other", "outlet": "Other Post", "text": f"{BODIES[3]}\n\n{FOOTER}"})
+    _jsonl(tmp_path / "a.jsonl", recs)
+    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    rec = [f for f in res.findings if f.rule == "boilerplate.recurring"]
+    assert sorted(f.article for f in rec) == ["c0", "c1", "c2"]
+    for f in rec:
+        assert f.text == FOOTER and f.evidence["recurrence"] == 3 and f.evidence["scope"] == "outlet"
+        assert len(f.related) == 2 and all(r["text"] == FOOTER for r in f.related)
+    # body sentences shared by three articles are not boilerplate
+    assert not any(f.text in BODIES for f in rec)
+
+
+def test_recurring_needs_min_count(tmp_path, rs):
+    recs = [{"id": f"c{i}", "title": f"Story {i}", "outlet": "Clarion", "text": f"{b}\n\n{FOOTER}"}
+            for i, b in enumerate(BODIES[:2])]
+    _jsonl(tmp_path / "a.jsonl", recs)
+    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
+
+
+def test_recurring_body_sentence_not_flagged(tmp_path, rs):
+    shared = "The minister said the plan would be published before the end of the month."
+    recs = [{"id": f"c{i}", "title": f"Story {i}", "outlet": "Clarion", "text": f"{shared}\n\n{b}"}
+            for i, b in enumerate(BODIES[:4])]
+    _jsonl(tmp_path / "a.jsonl", recs)
+    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]

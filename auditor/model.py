@@ -141,6 +141,10 @@ class Finding:
     related: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
     suppressed: bool = False
+    end_line: int | None = None        # 1-based file line and column of the last character
+    end_column: int | None = None
+    fingerprint: str | None = None     # stable across moved lines (see auditor/baseline.py)
+    suppression: dict[str, Any] | None = None   # how it was suppressed (inline, baseline)
 
     @property
     def family(self) -> str:
@@ -152,9 +156,11 @@ class Finding:
            evidence: dict[str, Any] | None = None) -> "Finding":
         """A finding on ``article.text[start:end]`` with its line and column filled in."""
         line, column = article.position(start)
+        end_line, end_column = article.position(max(start, end - 1))
         rel = [r.to_dict() if isinstance(r, Span) else dict(r) for r in (related or [])]
         return cls(rule, Severity.parse(severity), article.id, line, column, start, end,
-                   article.text[start:end], message, rel, dict(evidence or {}))
+                   article.text[start:end], message, rel, dict(evidence or {}),
+                   end_line=end_line, end_column=end_column)
 
     def sort_key(self) -> tuple:
         return (self.line, self.column, self.start, self.end, self.rule, self.message)
@@ -166,15 +172,22 @@ class Finding:
             "text": self.text, "message": self.message, "related": self.related,
             "evidence": self.evidence,
         }
+        if self.end_line is not None:
+            d["end_line"], d["end_column"] = self.end_line, self.end_column
+        if self.fingerprint:
+            d["fingerprint"] = self.fingerprint
         if self.suppressed:
             d["suppressed"] = True
+        if self.suppression:
+            d["suppression"] = self.suppression
         return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
         return cls(d["rule"], Severity.parse(d["severity"]), d["article"], d["line"], d["column"],
                    d["start"], d["end"], d["text"], d["message"], list(d.get("related", [])),
-                   dict(d.get("evidence", {})), bool(d.get("suppressed", False)))
+                   dict(d.get("evidence", {})), bool(d.get("suppressed", False)),
+                   d.get("end_line"), d.get("end_column"), d.get("fingerprint"), d.get("suppression"))
 
 
 @dataclass(slots=True)
@@ -227,6 +240,8 @@ class AuditResult:
     clusters: list[Cluster]
     errors: list[IngestError]
     options: dict[str, Any] = field(default_factory=dict)
+    baseline: dict[str, Any] | None = None          # baseline use: matched, new, stale entries
+    suppressions: list[dict[str, Any]] | None = None   # inline suppressions and their use
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s.value: 0 for s in Severity}
@@ -256,6 +271,8 @@ class AuditResult:
             "clusters": [c.to_dict() for c in self.clusters],
             "errors": [e.to_dict() for e in self.errors],
             "summary": self.summary(),
+            **({"baseline": self.baseline} if self.baseline is not None else {}),
+            **({"suppressions": self.suppressions} if self.suppressions is not None else {}),
         }
 
     def worst_severity(self) -> Severity | None:

@@ -1,0 +1,87 @@
+"""What the CI renderers (sarif, github, junit, jsonl) share: paths, positions, levels."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..model import AuditResult, Finding, Severity
+
+
+def article_paths(result: AuditResult) -> dict[str, str]:
+    return {a["id"]: a.get("path") or a["id"] for a in result.articles}
+
+
+def display_path(path: str, root: str | None = None) -> str:
+    """A path relative to ``root`` (the working directory) with forward slashes, when below it."""
+    if path.startswith("<"):
+        return path
+    root = os.path.abspath(root or os.getcwd())
+    full = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(full, root)
+    except ValueError:
+        rel = full
+    if rel.startswith(".."):
+        rel = full
+    return rel.replace(os.sep, "/")
+
+
+def end_position(f: Finding) -> tuple[int, int]:
+    """(end line, end column) of the span's last character, inclusive."""
+    if f.end_line is not None and f.end_column is not None:
+        return f.end_line, max(f.end_column, f.column if f.end_line == f.line else 1)
+    text = f.text.rstrip("\r\n") or " "
+    breaks = text.count("\n")
+    if breaks == 0:
+        return f.line, f.column + len(text) - 1
+    return f.line + breaks, len(text.rsplit("\n", 1)[1]) or 1
+
+
+def fail_level(result: AuditResult) -> str:
+    return str(result.options.get("fail_on") or "error")
+
+
+def at_or_above(f: Finding, level: str) -> bool:
+    if level == "never":
+        return False
+    return f.severity.rank >= Severity.parse(level).rank
+
+
+def ordinal_fingerprints(findings: list[Finding]) -> dict[int, str]:
+    """id(finding) -> fingerprint with an occurrence number, unique within the run."""
+    from ..baseline import ensure_fingerprint
+    seen: dict[tuple[str, str], int] = {}
+    out = {}
+    for f in findings:
+        fp = ensure_fingerprint(f)
+        n = seen.get((f.article, fp), 0)
+        seen[(f.article, fp)] = n + 1
+        out[id(f)] = f"{fp}:{n}"
+    return out
+
+
+def rule_help(rule: str) -> dict[str, Any]:
+    """Name, short description and help text of a rule, from rule_help.yaml (data)."""
+    cat = _catalogue()
+    family = rule.split(".", 1)[0]
+    entry = dict(cat.get("rules", {}).get(rule) or {})
+    fam = cat.get("families", {}).get(family) or {}
+    entry.setdefault("short", fam.get("short") or f"Finding of the {family} checks.")
+    entry.setdefault("help", fam.get("help") or entry["short"])
+    entry.setdefault("name", "".join(p.capitalize() for p in rule.replace("-", ".").split(".")))
+    entry["family"] = family
+    return entry
+
+
+_CAT: dict | None = None
+
+
+def _catalogue() -> dict:
+    global _CAT
+    if _CAT is None:
+        from importlib import resources
+
+        import yaml
+        res = resources.files("auditor.output") / "rule_help.yaml"
+        _CAT = yaml.safe_load(res.read_text(encoding="utf-8")) if res.is_file() else {}
+    return _CAT

@@ -21,6 +21,7 @@ _QUOTES = {
 }
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
 _TRANSLATE = str.maketrans({**_QUOTES, **_DASHES})
+_SPECIAL = re.compile("[" + "".join(sorted({**_QUOTES, **_DASHES})) + "]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 
@@ -81,8 +82,10 @@ def normalise(text: str, casefold: bool = False, strip: bool = True) -> Normaliz
     npos = 0
 
     # Fast path for the common case: NFKC changes nothing, so translate is 1:1.
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        base = text.translate(_TRANSLATE)
+    if text.isascii():
+        base, seg_map = text, None
+    elif unicodedata.is_normalized("NFKC", text):
+        base = text.translate(_TRANSLATE) if _SPECIAL.search(text) else text
         seg_map = None
     else:
         base, seg_map = _nfkc_with_map(text.translate(_TRANSLATE))
@@ -151,10 +154,20 @@ def _nfkc_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), omap
 
 
+def normalise_text(text: str, casefold: bool = False) -> str:
+    """The text ``normalise`` gives, without the offset map (fast path for keys)."""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        if _SPECIAL.search(text):
+            text = text.translate(_TRANSLATE)
+    text = _WS.sub(" ", text).strip()
+    return text.lower() if casefold else text
+
+
 def norm_key(text: str) -> str:
     """A comparison key: normalised, case-folded, punctuation dropped."""
-    n = normalise(text, casefold=True).text
-    return " ".join(_WORD.findall(n))
+    return " ".join(_WORD.findall(normalise_text(text, casefold=True)))
 
 
 # -- lines ---------------------------------------------------------------------

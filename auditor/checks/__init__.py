@@ -90,11 +90,17 @@ class Registry:
 REGISTRY = Registry()
 
 
+_LOADED = False
+
+
 def load_all() -> Registry:
-    """Import every family module so that each registers its checks."""
-    import importlib
-    import pkgutil
-    for mod in pkgutil.iter_modules(__path__):
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{mod.name}")
+    """Import every family module (once) so that each registers its checks."""
+    global _LOADED
+    if not _LOADED:
+        import importlib
+        import pkgutil
+        for mod in pkgutil.iter_modules(__path__):
+            if not mod.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{mod.name}")
+        _LOADED = True
     return REGISTRY

@@ -42,6 +42,8 @@ class CheckRun:
     since: str | None = None
     write_baseline: str | None = None
     stdin: Any = None
+    engine: str = "local"
+    scheduler: str | None = None
 
 
 def parse_reports(values: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -129,7 +131,8 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
             baseline_entries = read_baseline(cfg["baseline"])
         except BaselineError as e:
             raise UsageProblem(str(e)) from None
-    options = AuditOptions(jobs=cfg["jobs"], stdin=run.stdin, ingest=IngestOptions(
+    options = AuditOptions(jobs=cfg["jobs"], stdin=run.stdin, engine=run.engine,
+                           scheduler=run.scheduler, ingest=IngestOptions(
         include=tuple(cfg["include"]), exclude=tuple(cfg["exclude"]), fields=dict(run.fields),
         max_bytes=cfg["max_bytes"]))
     if cfg["archive"]:

@@ -263,7 +263,8 @@ def check_cmd(ctx, paths, config_file, since, write_baseline, fields, **params):
             given["reports"] = {**cfg["reports"], **parse_reports(given["reports"])}
         cfg.override(given)
         run = CheckRun(list(paths), cfg, fields=_field_map(fields), since=since,
-                       write_baseline=write_baseline)
+                       write_baseline=write_baseline, engine=params.get("engine") or "local",
+                       scheduler=params.get("scheduler"))
         code = run_check(run, click.echo, lambda s: click.echo(s, err=True))
     except UsageProblem as e:
         for line in str(e).splitlines():

@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "reports": {},
     "baseline": None,
     "allow_unreadable": False,
-    "jobs": 1,
+    "jobs": os.cpu_count() or 1,
     "max_bytes": DEFAULT_MAX_BYTES,
 }
 PATH_KEYS = ("archive", "baseline", "output_file")

@@ -1,0 +1,347 @@
+"""Near-duplicate articles and repeated headlines across a corpus.
+
+``duplicate.near-article`` and ``near-duplicate`` clusters: each article's body (headline,
+lines before it and boilerplate lines left out) becomes a set of word k-shingles, hashed
+once to 64 bits; a MinHash signature (vectorised numpy, see ``_sketch.MinHasher``) and its
+LSH band keys are the article's fingerprint. The corpus stage groups articles by band key
+(hash blocking: no pair is compared unless it shares a band), drops candidates whose
+signature estimate is far below the threshold, re-reads the remaining articles and verifies
+every pair by the exact Jaccard of the shingle sets. Verified pairs form clusters
+(connected components); the earliest-published member (else the first seen) is the
+original and every other member is reported with its exact similarity to it.
+
+``duplicate.headline-corpus`` and ``headline`` clusters: headlines are compared on their
+normalised key; blocking keys are the key's hash and the hashes of the key with one word
+left out (a one-word deletion neighbourhood), so identical headlines and headlines one word
+apart meet in a bucket; candidates are verified with rapidfuzz.
+
+The plain functions ``body_shingles``, ``signature``, ``band_keys``, ``verify`` and
+``clusters`` are the pieces another engine (Dask) can call as they are.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ..model import Article, Cluster, Finding, Severity
+from ..rules import RuleSet
+from ..text import norm_key
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from . import _sketch as sk
+
+KIND = "nearduplicates"
+
+
+@dataclass(frozen=True)
+class Params:
+    shingle_size: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    rows: int = 4
+    seed: int = 1
+    threshold: float = 0.7
+    prefilter_margin: float = 0.3
+    min_shingles: int = 15
+    head_similarity: float = 92
+    head_min_tokens: int = 3
+    head_max_tokens: int = 30
+
+    @classmethod
+    def from_ruleset(cls, ruleset: RuleSet) -> "Params":
+        s = ruleset.settings(KIND)
+        h = s.get("headline") or {}
+        p = cls(int(s.get("shingle_size", 5)), int(s.get("num_perm", 128)), int(s.get("bands", 32)),
+                int(s.get("rows", 4)), int(s.get("seed", 1)), float(s.get("threshold", 0.7)),
+                float(s.get("prefilter_margin", 0.3)), int(s.get("min_shingles", 15)),
+                float(h.get("similarity", 92)), int(h.get("min_tokens", 3)), int(h.get("max_tokens", 30)))
+        if p.bands * p.rows > p.num_perm:
+            raise ValueError(f"nearduplicates: bands x rows ({p.bands}x{p.rows}) exceeds num_perm {p.num_perm}")
+        return p
+
+
+def entry(ruleset: RuleSet, eid: str) -> dict | None:
+    for e in ruleset.entries(KIND):
+        if e["id"] == eid:
+            return e
+    return None
+
+
+# -- per-article pieces (plain functions) ---------------------------------------------------
+def sketch_context(article: Article, ruleset: RuleSet) -> ArticleContext:
+    """The context the per-article stage would have built for the sketch: headline reprints
+    and boilerplate lines known (used when an article is re-read in the corpus stage)."""
+    from .boilerplate import boilerplate_lines
+    from .duplicates import headline_repeated
+    ctx = ArticleContext(ruleset=ruleset, record=article.record())
+    headline_repeated(article, ctx)
+    boilerplate_lines(article, ctx)
+    return ctx
+
+
+def body_token_hashes(article: Article, ctx: ArticleContext) -> np.ndarray:
+    """uint64 token hashes of the body in text order, without headline, lines before it,
+    headline reprints and boilerplate lines. Cached in ``ctx.data``."""
+    th = ctx.data.get("sketch_token_hashes")
+    if th is not None:
+        return th
+    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    if article.title_line is not None:
+        skip.add(article.title_line)
+    toks: list[str] = []
+    for ln in article.lines[article.body_start:]:
+        if ln.index not in skip:
+            toks.extend(sk.tokens(ln.text))
+    th = sk.token_hashes(toks)
+    ctx.data["sketch_token_hashes"] = th
+    return th
+
+
+def body_shingles(article: Article, ctx: ArticleContext, k: int) -> np.ndarray:
+    return sk.shingle_hashes(body_token_hashes(article, ctx), k)
+
+
+def signature(tokens: Sequence[str] | np.ndarray, params: Params = Params(), *,
+              shingled: bool = False) -> np.ndarray:
+    """MinHash signature (uint32[num_perm]) of a token list, or of shingle hashes if ``shingled``."""
+    sh = tokens if shingled else sk.shingle_hashes(tokens, params.shingle_size)
+    return sk.hasher(params.num_perm, params.seed).signature(sh)
+
+
+def band_keys(sig: np.ndarray, params: Params = Params()) -> list[int]:
+    return sk.band_keys(sig, params.bands, params.rows)
+
+
+def verify(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two shingle-hash sets (sorted unique arrays)."""
+    return sk.jaccard(a, b)
+
+
+def clusters(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    return sk.connected_components(n, pairs)
+
+
+def headline_keys(key: str, params: Params) -> list[int]:
+    """Blocking keys of a normalised headline: its hash, then the hash of each one-word deletion."""
+    words = key.split()
+    if len(words) < params.head_min_tokens:
+        return []
+    keys = [sk.stable_hash64(key)]
+    if len(words) <= params.head_max_tokens:
+        keys.extend(sk.stable_hash64(" ".join(words[:i] + words[i + 1:])) for i in range(len(words)))
+    return keys
+
+
+def near_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, Any]:
+    p = Params.from_ruleset(ctx.ruleset)
+    sh = body_shingles(article, ctx, p.shingle_size)
+    fp: dict[str, Any] = {"n": int(len(sh))}
+    if len(sh) >= p.min_shingles:
+        sig = sk.hasher(p.num_perm, p.seed).signature(sh)
+        fp["sig"] = sig
+        fp["keys"] = np.asarray(sk.band_keys(sig, p.bands, p.rows), dtype=np.int64)
+    head = article.headline
+    if head is not None:
+        fp["anchor"] = (head.start, head.end, head.file_line, head.file_column, head.text[:300])
+    elif article.lines:
+        ln = article.lines[article.body_start if article.body_start < len(article.lines) else 0]
+        fp["anchor"] = (ln.start, ln.end, ln.file_line, ln.file_column, ln.text[:300])
+    title = article.title or (head.text if head is not None else None)
+    if title:
+        key = norm_key(title)
+        hk = headline_keys(key, p)
+        if hk:
+            fp["hkey"] = key
+            fp["hkeys"] = hk
+    return fp
+
+
+# -- corpus stage -----------------------------------------------------------------------
+def candidate_pairs(keys: np.ndarray, valid: np.ndarray | None = None) -> set[tuple[int, int]]:
+    """Pairs of rows of ``keys`` (n x bands, int64) sharing a band key in the same band.
+
+    Sorting the flattened keys groups equal keys; only groups of two or more make pairs.
+    """
+    n, b = keys.shape
+    if n < 2:
+        return set()
+    flat = keys.ravel()
+    owner = np.repeat(np.arange(n), b)
+    if valid is not None:
+        m = np.repeat(valid, b)
+        flat, owner = flat[m], owner[m]
+    order = np.argsort(flat, kind="stable")
+    fs, os_ = flat[order], owner[order]
+    same = fs[1:] == fs[:-1]
+    pairs: set[tuple[int, int]] = set()
+    if not same.any():
+        return pairs
+    # run boundaries of equal keys
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    ends = np.concatenate((starts[1:], [len(fs)]))
+    big = np.flatnonzero(ends - starts > 1)
+    for g in big:
+        members = np.unique(os_[starts[g]:ends[g]]).tolist()
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                pairs.add((members[x], members[y]))
+    return pairs
+
+
+def _pub(record: dict) -> str | None:
+    p = record.get("published")
+    if isinstance(p, dict):
+        p = p.get("value")
+    return str(p) if p else None
+
+
+def pick_original(members: Sequence[int], records: Sequence[dict]) -> tuple[int, str]:
+    """The earliest-published member, else the first seen; and on what basis."""
+    dated = [(_pub(records[i]), i) for i in members if _pub(records[i])]
+    if dated:
+        first = min(dated)
+        if len({d for d, _ in dated}) > 1 or len(dated) < len(members):
+            return first[1], "published"
+    return min(members), "first-seen"
+
+
+def _anchor_span(aid: str, fp: dict) -> dict:
+    s, e, line, col, text = fp.get("anchor") or (0, 0, 1, 1, "")
+    return {"article": aid, "start": s, "end": e, "text": text, "line": line, "column": col}
+
+
+def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
+    out = CorpusOutput()
+    ruleset = cctx.ruleset
+    p = Params.from_ruleset(ruleset)
+    records = [it.record for it in items]
+    fps = [it.fingerprint or {} for it in items]
+    ent = entry(ruleset, "near-article")
+    if ent is not None and ruleset.rule_enabled("duplicate.near-article"):
+        _near(records, fps, p, ent, cctx, out)
+    hent = entry(ruleset, "headline-corpus")
+    if hent is not None and ruleset.rule_enabled("duplicate.headline-corpus"):
+        _headlines(records, fps, p, hent, out)
+    return out
+
+
+def load_shingles(ids: Iterable[str], cctx: CorpusContext, k: int) -> dict[str, np.ndarray]:
+    arts = cctx.load(list(ids))
+    return {aid: body_shingles(a, sketch_context(a, cctx.ruleset), k) for aid, a in arts.items()}
+
+
+def verified_pairs(records, fps, p: Params, cctx: CorpusContext):
+    """Verified near-duplicate pairs {(i, j): jaccard} and the shingle sets loaded."""
+    idx = [i for i, fp in enumerate(fps) if "keys" in fp]
+    if len(idx) < 2:
+        return {}, {}
+    keys = np.vstack([fps[i]["keys"] for i in idx])
+    sigs = np.vstack([fps[i]["sig"] for i in idx])
+    cands = candidate_pairs(keys)
+    if not cands:
+        return {}, {}
+    arr = np.array(sorted(cands), dtype=np.int64)
+    est = (sigs[arr[:, 0]] == sigs[arr[:, 1]]).mean(axis=1)
+    keep = arr[est >= p.threshold - p.prefilter_margin]
+    if len(keep) == 0:
+        return {}, {}
+    need = sorted({int(x) for x in keep.ravel()})
+    sets = load_shingles([records[idx[i]]["id"] for i in need], cctx, p.shingle_size)
+    pairs = {}
+    for a, b in keep.tolist():
+        ra, rb = records[idx[a]]["id"], records[idx[b]]["id"]
+        if ra not in sets or rb not in sets:
+            continue
+        j = verify(sets[ra], sets[rb])
+        if j >= p.threshold:
+            pairs[(idx[a], idx[b])] = j
+    return pairs, sets
+
+
+def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
+    pairs, sets = verified_pairs(records, fps, p, cctx)
+    if not pairs:
+        return
+    sev = Severity.parse(ent.get("severity", "warning"))
+    for comp in clusters(len(records), pairs):
+        orig, basis = pick_original(comp, records)
+        oid = records[orig]["id"]
+        members = [{"article": oid, "similarity": 1.0, "original": True}]
+        sims = []
+        for m in comp:
+            if m == orig:
+                continue
+            mid = records[m]["id"]
+            key = (min(m, orig), max(m, orig))
+            sim = pairs.get(key)
+            if sim is None:
+                sim = verify(sets[mid], sets[oid]) if mid in sets and oid in sets else 0.0
+            sims.append(sim)
+            members.append({"article": mid, "similarity": round(sim, 4), "original": False})
+            when = (f"published earlier ({_pub(records[orig])})" if basis == "published"
+                    else "seen first in this corpus")
+            a = fps[m].get("anchor") or (0, 0, 1, 1, "")
+            out.findings.append(Finding(
+                "duplicate.near-article", sev, mid, a[2], a[3], a[0], a[1], a[4],
+                f"Near-duplicate article: {sim:.0%} of its {p.shingle_size}-word shingles are shared "
+                f"with {oid}, {when}.",
+                [_anchor_span(oid, fps[orig])],
+                {"original": oid, "similarity": round(sim, 4), "basis": basis,
+                 "published": _pub(records[m]), "original_published": _pub(records[orig]),
+                 "cluster_size": len(comp), "shingle_size": p.shingle_size,
+                 "measure": "exact Jaccard of word shingle sets",
+                 "shingles": int(fps[m].get("n", 0)), "original_shingles": int(fps[orig].get("n", 0))}))
+        out.clusters.append(Cluster("near-duplicate", members, min(sims) if sims else 1.0))
+
+
+def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:
+    buckets: dict[int, list[int]] = {}
+    for i, fp in enumerate(fps):
+        for k in fp.get("hkeys", ()):
+            buckets.setdefault(k, []).append(i)
+    cand: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        ms = sorted(set(members))
+        for x in range(len(ms)):
+            for y in range(x + 1, len(ms)):
+                cand.add((ms[x], ms[y]))
+    pairs: dict[tuple[int, int], float] = {}
+    for a, b in cand:
+        ka, kb = fps[a]["hkey"], fps[b]["hkey"]
+        s = 100.0 if ka == kb else fuzz.ratio(ka, kb)
+        if s >= p.head_similarity:
+            pairs[(a, b)] = s
+    if not pairs:
+        return
+    sev = Severity.parse(ent.get("severity", "info"))
+    for comp in clusters(len(records), pairs):
+        orig, basis = pick_original(comp, records)
+        oid = records[orig]["id"]
+        members = [{"article": oid, "similarity": 1.0, "original": True}]
+        sims = []
+        for m in comp:
+            if m == orig:
+                continue
+            mid = records[m]["id"]
+            ka, kb = fps[m]["hkey"], fps[orig]["hkey"]
+            s = 100.0 if ka == kb else fuzz.ratio(ka, kb)
+            sims.append(s / 100)
+            members.append({"article": mid, "similarity": round(s / 100, 4), "original": False})
+            how = "identical after normalisation" if s == 100.0 else f"{s:.0f}% alike"
+            when = (f"published earlier ({_pub(records[orig])})" if basis == "published"
+                    else "seen first in this corpus")
+            a = fps[m].get("anchor") or (0, 0, 1, 1, "")
+            out.findings.append(Finding(
+                "duplicate.headline-corpus", sev, mid, a[2], a[3], a[0], a[1], a[4],
+                f"Same headline as {oid} ({how}), {when}.",
+                [_anchor_span(oid, fps[orig])],
+                {"original": oid, "similarity": round(s / 100, 4), "basis": basis,
+                 "cluster_size": len(comp), "key": ka}))
+        out.clusters.append(Cluster("headline", members, min(sims) if sims else 1.0))
+
+
+REGISTRY.corpus("duplicate.near", near_fingerprint, near_run, order=20)

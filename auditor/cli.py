@@ -48,7 +48,10 @@ def fails(result, fail_on: str) -> bool:
 
 def report_errors(result) -> None:
     for e in result.errors:
-        click.echo(f"auditor: cannot read {e}", err=True)
+        if e.unreadable:
+            click.echo(f"auditor: cannot read {e}", err=True)
+        else:
+            click.echo(f"auditor: check problem: {e}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

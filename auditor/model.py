@@ -221,6 +221,14 @@ class IngestError:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
 
+    @property
+    def unreadable(self) -> bool:
+        """An input that could not be read (not a check that could not finish on it)."""
+        return self.kind not in CHECK_ERROR_KINDS
+
+
+CHECK_ERROR_KINDS = frozenset({"check-error", "rule-timeout"})
+
 
 @dataclass(slots=True)
 class ArticleResult:

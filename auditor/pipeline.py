@@ -43,23 +43,36 @@ def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
     for check in registry.article_checks():
         try:
             found = list(check.func(article, ctx) or ())
-        except RegexTimeout as e:
-            ctx.errors.append(IngestError(article.path, f"{check.name} skipped on {article.id}: {e}",
-                                          "rule-timeout"))
+        except Exception as e:                  # one check failing never stops the run
+            ctx.errors.append(check_error(check.name, article, e))
             continue
         ctx.findings.extend(f for f in found if ruleset.rule_enabled(f.rule))
     fingerprints = {}
     for check in registry.corpus_checks():
         try:
             fingerprints[check.name] = check.fingerprint(article, ctx)
-        except RegexTimeout as e:
-            ctx.errors.append(IngestError(article.path, f"{check.name} skipped on {article.id}: {e}",
-                                          "rule-timeout"))
+        except Exception as e:
+            ctx.errors.append(check_error(check.name, article, e))
     for f in ctx.findings:
         apply_overrides(f, ruleset)
     ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
     return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors)
+
+
+def check_error(name: str, article: Article, e: Exception) -> IngestError:
+    """The error entry for a check that could not finish on one article."""
+    if isinstance(e, RegexTimeout):
+        return IngestError(article.path, f"{name} skipped on {article.id}: {e}", "rule-timeout")
+    where = ""
+    tb = e.__traceback__
+    here = os.path.dirname(os.path.abspath(__file__))
+    while tb is not None:              # the innermost frame in auditor's own code
+        if os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(here):
+            where = f" ({os.path.relpath(tb.tb_frame.f_code.co_filename, here)}:{tb.tb_lineno})"
+        tb = tb.tb_next
+    return IngestError(article.path, f"check {name} failed on {article.id}: "
+                                     f"{type(e).__name__}: {e}{where}", "check-error")
 
 
 def apply_overrides(f: Finding, ruleset: RuleSet) -> None:
@@ -185,7 +198,12 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     clusters = []
     cctx = CorpusContext(ruleset=ruleset, load=load)
     for check in load_all().corpus_checks():
-        out = check.run(items.get(check.name, []), cctx)
+        try:
+            out = check.run(items.get(check.name, []), cctx)
+        except Exception as e:                  # report it; the other checks' results stand
+            errors.append(IngestError("<corpus>", f"corpus check {check.name} failed: "
+                                                  f"{type(e).__name__}: {e}", "check-error"))
+            continue
         for f in out.findings:
             if ruleset.rule_enabled(f.rule):
                 apply_overrides(f, ruleset)

@@ -34,6 +34,7 @@ def test_audit_seeds_end_to_end(tmp_path):
     assert len(heads) == 2
     data = json.loads((out / "report.json").read_text())
     validate_report(data)
+    assert data["errors"] == [] and res.stderr == ""
     assert (out / "index.html").exists()
     # every finding's text is exactly the original text between its offsets
     for f in data["findings"]:

@@ -43,3 +43,21 @@ def test_repeated_ids_are_renamed_the_same_way(tmp_path, ruleset):
     assert serial == pooled
     assert {f["article"] for f in serial["findings"]} == {"same", "same#2"}
     assert any(e["kind"] == "duplicate-id" for e in serial["errors"])
+
+
+def test_a_failing_check_is_an_error_for_that_article_and_the_run_goes_on(ruleset, monkeypatch):
+    from auditor.checks import REGISTRY, ArticleCheck, load_all
+    load_all()
+
+    def broken(article, ctx):
+        if "000_" in article.id:
+            raise ValueError("boom")
+        return []
+
+    monkeypatch.setitem(REGISTRY._article, "test.broken", ArticleCheck("test.broken", broken, 99))
+    res = audit([str(SEEDS)], ruleset, AuditOptions(jobs=1))
+    errs = [e for e in res.errors if e.kind == "check-error" and "test.broken" in e.message]
+    assert len(errs) == 1
+    assert "check test.broken failed on 000_51063113c359c1fa.txt: ValueError: boom" in errs[0].message
+    assert len(res.articles) == 5
+    assert any(f.rule == "duplicate.headline" and f.article.startswith("000_") for f in res.findings)

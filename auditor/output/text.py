@@ -17,7 +17,11 @@ def summary_line(result: AuditResult) -> str:
         parts.append(f"{s['clusters']} cluster{'s' if s['clusters'] != 1 else ''}")
     if s["suppressed"]:
         parts.append(f"{s['suppressed']} suppressed")
-    parts.append(f"{s['errors']} unreadable input{'s' if s['errors'] != 1 else ''}")
+    unreadable = sum(1 for e in result.errors if e.unreadable)
+    parts.append(f"{unreadable} unreadable input{'s' if unreadable != 1 else ''}")
+    if len(result.errors) > unreadable:
+        n = len(result.errors) - unreadable
+        parts.append(f"{n} check problem{'s' if n != 1 else ''}")
     return "Summary: " + ", ".join(parts)
 
 
@@ -44,10 +48,16 @@ def render_text(result: AuditResult, fh: IO[str], min_severity: Severity | None 
                               if c.get("points"))
             if parts:
                 fh.write(f"    score: {parts}\n")
-    if result.errors:
+    if any(e.unreadable for e in result.errors):
         fh.write("Unreadable inputs:\n")
         for e in result.errors:
-            fh.write(f"  {e}\n")
+            if e.unreadable:
+                fh.write(f"  {e}\n")
+    if not all(e.unreadable for e in result.errors):
+        fh.write("Check problems (the checks named could not finish on these articles):\n")
+        for e in result.errors:
+            if not e.unreadable:
+                fh.write(f"  {e}\n")
     fh.write(summary_line(result) + "\n")
 
 

@@ -1,0 +1,228 @@
+"""Reused passages: sentences of one article standing in another, exactly or lightly edited.
+
+Per article (fingerprint): the body's word n-grams (boilerplate left out) are hashed and
+winnowed (``_sketch.winnow``); a few hundred uint64 values per article, no text.
+
+Corpus stage: the fingerprints are sorted into one array, equal values give candidate
+pairs (values standing in more than ``max_postings`` articles are stock phrases and
+skipped), and pairs sharing ``min_shared`` fingerprints are aligned: the two articles are
+re-read, their body sentences compared with rapidfuzz (``process.cdist``), and runs of
+matching sentences in the same order on both sides become passages. Each passage is
+reported on both articles (``reuse.passage``) with the other side as ``related`` and which
+side was published first in the evidence. Pairs alike enough to be near-duplicates are
+left to ``duplicate.near-article``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from ..model import Article, Finding, Severity
+from ..rules import RuleSet
+from ..text import sentences
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from . import _sketch as sk
+from .nearduplicates import _pub, body_token_hashes, sketch_context
+
+KIND = "reuse"
+
+
+@dataclass(frozen=True)
+class Params:
+    ngram: int = 8
+    window: int = 8
+    min_shared: int = 2
+    max_postings: int = 40
+    min_sentence_words: int = 6
+    min_words: int = 12
+    similarity: float = 88
+    skip_jaccard: float = 0.7
+    source_severity: str = "info"
+
+    @classmethod
+    def from_ruleset(cls, ruleset: RuleSet) -> "Params":
+        s = ruleset.settings(KIND)
+        d = cls()
+        return cls(**{k: type(getattr(d, k))(s.get(k, getattr(d, k))) for k in d.__dataclass_fields__})
+
+
+def reuse_fingerprint(article: Article, ctx: ArticleContext) -> np.ndarray:
+    p = Params.from_ruleset(ctx.ruleset)
+    th = body_token_hashes(article, ctx)
+    if len(th) < p.ngram:
+        return np.zeros(0, dtype=np.uint64)
+    return sk.winnow(sk.ngram_hashes(th, p.ngram), p.window)
+
+
+def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: int
+                    ) -> dict[tuple[int, int], int]:
+    """{(i, j): shared fingerprints} for pairs sharing at least ``min_shared``."""
+    sizes = np.array([len(f) for f in fps], dtype=np.int64)
+    if sizes.sum() == 0:
+        return {}
+    allh = np.concatenate([np.asarray(f, dtype=np.uint64) for f in fps])
+    owner = np.repeat(np.arange(len(fps), dtype=np.int64), sizes)
+    order = np.argsort(allh, kind="stable")
+    hs, ow = allh[order], owner[order]
+    brk = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1], [True])))
+    starts, lens = brk[:-1], np.diff(brk)
+    ok = (lens >= 2) & (lens <= max_postings)
+    codes: list[np.ndarray] = []
+    n = np.int64(len(fps))
+    two = starts[ok & (lens == 2)]
+    if len(two):
+        a, b = ow[two], ow[two + 1]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        m = lo != hi
+        codes.append(lo[m] * n + hi[m])
+    for s, ln in zip(starts[ok & (lens > 2)].tolist(), lens[ok & (lens > 2)].tolist()):
+        mem = np.unique(ow[s:s + ln])
+        if len(mem) < 2:
+            continue
+        i, j = np.triu_indices(len(mem), 1)
+        codes.append(mem[i] * n + mem[j])
+    if not codes:
+        return {}
+    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
+    keep = counts >= min_shared
+    return {(int(c // n), int(c % n)): int(k) for c, k in zip(uniq[keep], counts[keep])}
+
+
+@dataclass
+class Units:
+    """Body sentences of one article: offsets in the original text and comparison keys."""
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
+    words: list[int]
+
+
+def sentence_units(article: Article, ctx: ArticleContext, min_words: int) -> Units:
+    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    if article.title_line is not None:
+        skip.add(article.title_line)
+    u = Units([], [], [], [])
+    for ln in article.lines[article.body_start:]:
+        if ln.index in skip:
+            continue
+        for s, e in sentences(article.text, ln.start, ln.end):
+            key = sk.line_key(article.text[s:e])
+            nw = key.count(" ") + 1 if key else 0
+            if nw >= min_words:
+                u.starts.append(s)
+                u.ends.append(e)
+                u.keys.append(key)
+                u.words.append(nw)
+    return u
+
+
+def align(a: Units, b: Units, similarity: float) -> list[tuple[int, int, int, int, float]]:
+    """Runs of sentences of ``a`` matching sentences of ``b`` in the same order.
+
+    Returns (a_first, a_last, b_first, b_last, mean score 0-100) per run."""
+    if not a.keys or not b.keys:
+        return []
+    m = process.cdist(a.keys, b.keys, scorer=fuzz.ratio, score_cutoff=similarity, dtype=np.uint8)
+    best = m.argmax(axis=1)
+    score = m[np.arange(len(a.keys)), best]
+    runs: list[list] = []
+    for i in range(len(a.keys)):
+        if score[i] == 0:
+            continue
+        j = int(best[i])
+        if runs and runs[-1][1] == i - 1 and runs[-1][3] == j - 1:
+            runs[-1][1], runs[-1][3] = i, j
+            runs[-1][4].append(float(score[i]))
+        else:
+            runs.append([i, i, j, j, [float(score[i])]])
+    return [(r[0], r[1], r[2], r[3], sum(r[4]) / len(r[4])) for r in runs]
+
+
+def order_of(rec_a: dict, rec_b: dict, seen_a: int, seen_b: int) -> tuple[int, str]:
+    """0 if a came first, 1 if b; with the basis (published or first-seen)."""
+    pa, pb = _pub(rec_a), _pub(rec_b)
+    if pa and pb and pa != pb:
+        return (0 if pa < pb else 1), "published"
+    return (0 if seen_a <= seen_b else 1), "first-seen"
+
+
+def passage_findings(art_a: Article, units_a: Units, rec_a: dict, art_b: Article, units_b: Units,
+                     rec_b: dict, first: int, basis: str, p: Params, severity: str,
+                     shared: int | None = None, where_b: str = "corpus") -> list[Finding]:
+    """Findings on both sides for every aligned passage of (a, b); ``first`` is 0 when a came first."""
+    out = []
+    for ia, ja, ib, jb, sc in align(units_a, units_b, p.similarity):
+        words = sum(units_a.words[ia:ja + 1])
+        if words < p.min_words:
+            continue
+        sa = art_a.span(units_a.starts[ia], units_a.ends[ja])
+        sb = art_b.span(units_b.starts[ib], units_b.ends[jb])
+        exact = all(units_a.keys[ia + k] == units_b.keys[ib + k] for k in range(ja - ia + 1))
+        how = "word for word" if exact else f"lightly edited, {sc:.0f}% alike"
+        nsent = ja - ia + 1
+        for side, (art, span, other, rec, orec) in enumerate(
+                ((art_a, sa, sb, rec_a, rec_b), (art_b, sb, sa, rec_b, rec_a))):
+            if where_b == "archive" and side == 1:
+                continue                    # the archived article is not in this report
+            is_first = (side == first)
+            if basis == "published":
+                order = (f"this article was published first ({_pub(rec)})" if is_first else
+                         f"{other.article} was published first ({_pub(orec)})")
+            else:
+                order = ("publication order unknown; this article was seen first" if is_first else
+                         f"publication order unknown; {other.article} was seen first")
+            place = "the archived article" if (where_b == "archive" and side == 0) else "article"
+            sev = Severity.parse(p.source_severity) if is_first and basis == "published" else \
+                Severity.parse(severity)
+            out.append(Finding.at(
+                art, "reuse.passage", sev, span.start, span.end,
+                f"Reused passage: {nsent} sentence{'s' if nsent > 1 else ''} ({words} words) also "
+                f"stand{'s' if nsent == 1 else ''} in {place} {other.article} ({how}); {order}.",
+                related=[other],
+                evidence={"other": other.article, "similarity": round(sc / 100, 4), "exact": exact,
+                          "sentences": nsent, "words": words,
+                          "published_first": (rec if is_first else orec)["id"] if basis == "published"
+                          else None,
+                          "seen_first": (rec if is_first else orec)["id"],
+                          "basis": basis, "role": "source" if is_first else "copy",
+                          "shared_fingerprints": shared, "against": where_b}))
+    return out
+
+
+def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
+    out = CorpusOutput()
+    ruleset = cctx.ruleset
+    ent = next((e for e in ruleset.entries(KIND) if e["id"] == "passage"), None)
+    if ent is None or not ruleset.rule_enabled("reuse.passage") or len(items) < 2:
+        return out
+    p = Params.from_ruleset(ruleset)
+    fps = [it.fingerprint if it.fingerprint is not None else np.zeros(0, np.uint64) for it in items]
+    cands = candidate_pairs(fps, p.min_shared, p.max_postings)
+    pairs = []
+    for (i, j), shared in sorted(cands.items()):
+        union = len(fps[i]) + len(fps[j]) - shared
+        if union and shared / union >= p.skip_jaccard:
+            continue
+        pairs.append((i, j, shared))
+    if not pairs:
+        return out
+    need = {items[i].record["id"] for i, j, _ in pairs} | {items[j].record["id"] for i, j, _ in pairs}
+    arts = cctx.load(need)
+    units: dict[str, Units] = {}
+    for aid, a in arts.items():
+        units[aid] = sentence_units(a, sketch_context(a, ruleset), p.min_sentence_words)
+    for i, j, shared in pairs:
+        ra, rb = items[i].record, items[j].record
+        if ra["id"] not in arts or rb["id"] not in arts:
+            continue
+        first, basis = order_of(ra, rb, i, j)
+        out.findings.extend(passage_findings(arts[ra["id"]], units[ra["id"]], ra, arts[rb["id"]],
+                                             units[rb["id"]], rb, first, basis, p,
+                                             ent.get("severity", "warning"), shared))
+    return out
+
+
+REGISTRY.corpus("reuse.passage", reuse_fingerprint, reuse_run, order=30)

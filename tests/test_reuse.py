@@ -1,0 +1,110 @@
+"""Reused passages between articles: winnowed n-gram index, rapidfuzz alignment, spans on both sides."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from auditor.checks import reuse
+from auditor.pipeline import AuditOptions, audit
+from auditor.rules import load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_ruleset()
+
+
+def _jsonl(path: Path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def _text(aid: str) -> str:
+    return (BBC / aid).read_text(encoding="utf-8")
+
+
+def test_bbc_reuse_both_sides_with_spans(tmp_path, rs):
+    res = audit([str(BBC / "business-059.txt"), str(BBC / "business-196.txt")], rs, AuditOptions())
+    found = [f for f in res.findings if f.rule == "reuse.passage"]
+    assert not [c for c in res.clusters if c.kind == "near-duplicate"]       # the rest differs
+    by_side = {}
+    for f in found:
+        by_side.setdefault(Path(f.article).name, []).append(f)
+    assert set(by_side) == {"business-059.txt", "business-196.txt"}
+    assert len(by_side["business-059.txt"]) == len(by_side["business-196.txt"]) == 2
+    texts = {a: _text(a) for a in by_side}
+    for f in found:
+        assert texts[Path(f.article).name][f.start:f.end] == f.text
+        rel = f.related[0]
+        assert texts[Path(rel["article"]).name][rel["start"]:rel["end"]] == rel["text"]
+        assert f.evidence["other"] == rel["article"] != f.article
+        assert f.evidence["basis"] == "first-seen" and Path(f.evidence["seen_first"]).name == "business-059.txt"
+        assert f.evidence["role"] == ("source" if f.article.endswith("business-059.txt") else "copy")
+    worldcom = [f for f in by_side["business-196.txt"] if "WorldCom emerged" in f.text][0]
+    assert "On Monday, MCI agreed" in worldcom.text and "Last week, MCI agreed" in worldcom.related[0]["text"]
+    assert worldcom.evidence["sentences"] == 2 and not worldcom.evidence["exact"]
+    assert 0.88 <= worldcom.evidence["similarity"] < 1
+
+
+WIRE = ("The central bank raised its main interest rate by a quarter of a percentage point on Thursday, "
+        "citing stubborn inflation in services. Governor Ana Ruiz said further increases could not be "
+        "ruled out if wage growth stayed strong through the spring.")
+
+
+def test_published_first_side(tmp_path, rs):
+    a = ("Rates rise again\n\nMarkets had expected the move for weeks after a run of strong data.\n\n" + WIRE +
+         "\n\nBanks are expected to pass the increase to mortgage holders within days.")
+    b = ("Borrowers face higher costs\n\nFamilies in the north say they are already struggling with bills "
+         "and rent.\n\n" + WIRE.replace("on Thursday", "this week") +
+         "\n\nCharities warned that more households would fall behind on payments this winter.")
+    _jsonl(tmp_path / "a.jsonl", [
+        {"id": "copy", "title": "Borrowers face higher costs", "published": "2024-03-08", "text": b},
+        {"id": "wire", "title": "Rates rise again", "published": "2024-03-07", "text": a},
+    ])
+    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    found = {f.article: f for f in res.findings if f.rule == "reuse.passage"}
+    assert set(found) == {"copy", "wire"}
+    c, w = found["copy"], found["wire"]
+    assert c.evidence["published_first"] == w.evidence["published_first"] == "wire"
+    assert c.evidence["role"] == "copy" and w.evidence["role"] == "source"
+    assert c.severity.value == "warning" and w.severity.value == "info"
+    assert "wire was published first (2024-03-07)" in c.message
+    assert c.evidence["sentences"] == 2 and c.evidence["words"] >= 30
+    assert c.related[0]["article"] == "wire" and c.related[0]["text"] == w.text
+
+
+def test_near_duplicates_are_not_reuse(rs):
+    res = audit([str(BBC / "business-007.txt"), str(BBC / "business-253.txt")], rs, AuditOptions())
+    assert [f.rule for f in res.findings if f.rule.startswith(("reuse", "duplicate.near"))] == \
+        ["duplicate.near-article"]
+
+
+def test_seeds_share_no_passage(rs):
+    res = audit([str(SEEDS)], rs, AuditOptions())
+    assert not [f for f in res.findings if f.rule == "reuse.passage"]
+
+
+def test_candidate_pairs_skip_stock_phrases():
+    f = [np.array([1, 2, 3, 9], np.uint64), np.array([1, 2, 9], np.uint64), np.array([3, 9], np.uint64),
+         np.array([9, 10], np.uint64)]
+    assert reuse.candidate_pairs(f, 2, 3) == {(0, 1): 2}            # 9 is in 4 articles: not indexed
+    assert reuse.candidate_pairs(f, 2, 10) == {(0, 1): 3, (0, 2): 2}
+    assert reuse.candidate_pairs(f, 1, 3) == {(0, 1): 2, (0, 2): 1}
+
+
+def test_winnowing_guarantee():
+    from auditor.checks import _sketch as sk
+    rng = np.random.default_rng(1)
+    shared = [f"s{i}" for i in range(15)]                     # ngram + window - 1 words
+    a = [f"a{i}" for i in rng.integers(0, 10**6, 200)] + shared + [f"a{i}" for i in range(50)]
+    b = [f"b{i}" for i in range(80)] + shared + [f"b{i}" for i in rng.integers(0, 10**6, 300)]
+    fa = sk.winnow(sk.ngram_hashes(sk.token_hashes(a), 8), 8)
+    fb = sk.winnow(sk.ngram_hashes(sk.token_hashes(b), 8), 8)
+    assert len(np.intersect1d(fa, fb)) >= 1
+    assert len(fa) < 0.4 * len(a)

@@ -35,12 +35,12 @@ def estimate_total(sources: Iterable[str], options: IngestOptions) -> int | None
 class Progress:
     """A tqdm bar fed with the count of articles done; a no-op when not wanted."""
 
-    def __init__(self, total: int | None, enabled: bool):
+    def __init__(self, total: int | None, enabled: bool, stream=None):
         self.bar = None
         if enabled:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True,
-                            mininterval=0.5, desc="auditing")
+            self.bar = tqdm(total=total, unit="article", file=stream or sys.stderr,
+                            dynamic_ncols=True, mininterval=0.5, desc="auditing")
         self.done = 0
 
     def __call__(self, n: int) -> None:
@@ -57,5 +57,5 @@ def make_progress(sources, options: IngestOptions, quiet: bool,
                   stream=None) -> Progress:
     stream = stream or sys.stderr
     enabled = not quiet and hasattr(stream, "isatty") and stream.isatty()
-    return Progress(estimate_total(sources, options) if enabled else None, enabled)
+    return Progress(estimate_total(sources, options) if enabled else None, enabled, stream)
 

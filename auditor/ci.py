@@ -21,13 +21,12 @@ from typing import IO, Any, Callable
 from .config import Config, ConfigError, apply_to_ruleset
 from .ingest import IngestOptions
 from .model import AuditResult, Finding, IngestError, Severity
+from .output._ci import NOT_UNREADABLE, is_unreadable   # error kinds that are not unreadable inputs
 from .pipeline import AuditOptions, audit
 from .rules import RulePackError, RuleSet, load_ruleset
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "html")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-# errors that do not mean an input was left unread
-NOT_UNREADABLE = frozenset({"front-matter", "duplicate-id", "rule-timeout"})
 
 
 class UsageProblem(Exception):
@@ -74,7 +73,7 @@ def build_ruleset(cfg: Config) -> RuleSet:
 
 
 def unreadable(result: AuditResult) -> list[IngestError]:
-    return [e for e in result.errors if e.kind not in NOT_UNREADABLE]
+    return [e for e in result.errors if is_unreadable(e)]
 
 
 def failing(result: AuditResult, fail_on: str) -> list[Finding]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..model import AuditResult, Finding, Severity
+from ..model import AuditResult, Finding, IngestError, Severity
+
+# error kinds that do not mean an input was left unread (the article was still audited, or the
+# problem is the tool's): they never fail a check by themselves
+NOT_UNREADABLE = frozenset({"front-matter", "duplicate-id", "rule-timeout", "check-error"})
+
+
+def is_unreadable(e: IngestError) -> bool:
+    return e.kind not in NOT_UNREADABLE
 
 
 def article_paths(result: AuditResult) -> dict[str, str]:

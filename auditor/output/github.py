@@ -14,7 +14,7 @@ from typing import IO
 
 from ..model import AuditResult
 from . import emit, register
-from ._ci import article_paths, display_path, end_position
+from ._ci import article_paths, display_path, end_position, is_unreadable
 
 MAX_ANNOTATIONS = 50
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -56,7 +56,7 @@ def render_github(result: AuditResult, fh: IO[str], limit: int | None = None) ->
             fh.write(command(COMMANDS[f.severity.value], f.message, **props) + "\n")
         fh.write("::endgroup::\n")
     for e in result.errors:
-        kind = "warning" if e.kind in ("front-matter", "duplicate-id", "rule-timeout") else "error"
+        kind = "error" if is_unreadable(e) else "warning"
         fh.write(command(kind, e.message, file=display_path(e.path), line=e.line,
                          title=f"auditor: input {e.kind}") + "\n")
     if left:

@@ -12,7 +12,7 @@ from typing import IO
 
 from ..model import AuditResult
 from . import emit, register
-from ._ci import article_paths, at_or_above, display_path, fail_level
+from ._ci import article_paths, at_or_above, display_path, fail_level, is_unreadable
 
 
 def to_junit(result: AuditResult) -> ET.ElementTree:
@@ -46,7 +46,7 @@ def to_junit(result: AuditResult) -> ET.ElementTree:
         if out_lines:
             ET.SubElement(case, "system-out").text = "\n".join(out_lines)
     for e in result.errors:
-        if e.kind in ("front-matter", "duplicate-id", "rule-timeout"):
+        if not is_unreadable(e):
             continue
         tests += 1
         errors += 1

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from ..model import AuditResult, Finding
 from . import emit, register
-from ._ci import article_paths, display_path, end_position, ordinal_fingerprints, rule_help
+from ._ci import article_paths, display_path, end_position, is_unreadable, ordinal_fingerprints, rule_help
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -114,7 +114,7 @@ def to_sarif(result: AuditResult) -> dict[str, Any]:
         results.append(res)
     notes = []
     for e in result.errors:
-        n: dict[str, Any] = {"level": "error" if e.kind not in ("front-matter", "duplicate-id") else "warning",
+        n: dict[str, Any] = {"level": "error" if is_unreadable(e) else "warning",
                              "message": {"text": f"{e.path}: {e.message}"},
                              "descriptor": {"id": f"input.{e.kind}"}}
         if not e.path.startswith("<"):

@@ -1,0 +1,1013 @@
+"""Attribution: who says what, on whose authority.
+
+Every attribution statement is found by rule (cues, pronouns, anonymous and vague
+phrasing, documents, organisations: the ``attribution`` pack; outlet names: the
+``outlets`` pack), with character offsets for the cue, the source and, where it can be
+delimited, the content. Statements are then linked hop by hop into chains from the
+article outward ("reports A with reference to B" = article -> A -> B), pronouns are
+resolved to the nearest fitting earlier source, and later references to a relayed
+outlet's sources ("the sources", "Reuters sources", "the cited source") join the chain
+they belong to.
+
+The article's report entry gets ``attributions`` and ``chains``; findings are
+``attribution.second-hand``, ``.anonymous``, ``.vague``, ``.headline``,
+``.translation``, ``.circular`` and ``.unsourced``.
+
+Everything works on a copy of the text with curly quotes and dashes straightened
+one for one, so offsets are those of the original text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..model import Article, Finding
+from ..rules import RuleSet, compile_pattern, entry_regex, finditer, search
+from ..text import _TRANSLATE, norm_key, sentences
+from . import REGISTRY, ArticleContext
+
+KIND = "attribution"
+OUTLETS = "outlets"
+
+_TOKEN = re.compile(r"[\w.'&-]+|[^\w\s]")
+_WORD = re.compile(r"[A-Za-z][\w.'&-]*")
+
+
+# -- compiled rules ------------------------------------------------------------------------
+@dataclass
+class Rules:
+    cues: list[tuple[dict, Any]]
+    pronouns: list[tuple[dict, Any]]
+    references: list[Any]
+    vague: list[Any]
+    vague_standalone: list[tuple[dict, Any]]
+    anonymous: list[Any]
+    documents: list[Any]
+    organizations: list[Any]
+    outlet_context: list[Any]
+    headline: list[Any]
+    translation: list[Any]
+    unsourced: list[tuple[dict, Any]]
+    outlet_rx: Any                      # alternation of every outlet alias
+    outlet_by_alias: dict[str, dict]    # name or alias -> outlet entry
+    settings: dict[str, Any]
+    fillers: set[str]
+    clause_starts: set[str]
+    skip_chunk: set[str]
+    leading_drop: set[str]
+    title_words: set[str]
+    not_name: set[str]
+    object_stop_rx: Any
+    unnamed: set[str]
+
+
+_CACHE: dict[int, tuple[RuleSet, Rules]] = {}
+
+
+def _full(pattern: str, flags) -> Any:
+    return compile_pattern(rf"^(?:{pattern})$", flags)
+
+
+def rules_for(ruleset: RuleSet) -> Rules:
+    hit = _CACHE.get(id(ruleset))
+    if hit and hit[0] is ruleset:
+        return hit[1]
+    st = ruleset.settings(KIND)
+    by_type: dict[str, list[dict]] = {}
+    for e in ruleset.entries(KIND):
+        by_type.setdefault(e.get("type", ""), []).append(e)
+
+    def rx(e):
+        return entry_regex(e)
+
+    aliases: dict[str, dict] = {}
+    for o in ruleset.entries(OUTLETS):
+        names = list(o.get("aliases", []))
+        if o.get("match_name", True):
+            names.insert(0, o.get("name", ""))
+        for name in names:
+            if name and len(name) >= 2:
+                aliases.setdefault(name, o)
+                if name.startswith("The "):
+                    aliases.setdefault("the " + name[4:], o)
+    if aliases:
+        alts = sorted(aliases, key=len, reverse=True)
+        outlet_rx = compile_pattern(
+            r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w-])", [])
+    else:
+        outlet_rx = None
+    stops = [re.escape(s) for s in st.get("object_stops", [])]
+    stop_rx = compile_pattern(r"\s(?:" + "|".join(stops) + r")\b" if stops else r"(?!)",
+                              ["ignorecase"])
+    low = lambda key: {str(w).casefold() for w in st.get(key, [])}   # noqa: E731
+    r = Rules(
+        cues=[(e, rx(e)) for e in by_type.get("cue", [])],
+        pronouns=[(e, _full(e["pattern"], e.get("flags", ["ignorecase"])))
+                  for e in by_type.get("pronoun", [])],
+        references=[_full(e["pattern"], e.get("flags", ["ignorecase"]))
+                    for e in by_type.get("reference", [])],
+        vague=[rx(e) for e in by_type.get("vague", []) if not e.get("standalone")],
+        vague_standalone=[(e, rx(e)) for e in by_type.get("vague", []) if e.get("standalone")],
+        anonymous=[rx(e) for e in by_type.get("anonymous", [])],
+        documents=[rx(e) for e in by_type.get("document", [])],
+        organizations=[rx(e) for e in by_type.get("organization", [])],
+        outlet_context=[rx(e) for e in by_type.get("outlet-context", [])],
+        headline=[rx(e) for e in by_type.get("headline", [])],
+        translation=[rx(e) for e in by_type.get("translation", [])],
+        unsourced=[(e, rx(e)) for e in by_type.get("unsourced", [])],
+        outlet_rx=outlet_rx, outlet_by_alias=aliases, settings=st,
+        fillers=low("fillers"), clause_starts=low("clause_starts"),
+        skip_chunk=low("skip_chunk_starts"), leading_drop=low("leading_drop"),
+        title_words=low("title_words"), not_name=low("not_name_words"),
+        object_stop_rx=stop_rx, unnamed=low("unnamed"),
+    )
+    _CACHE.clear()
+    _CACHE[id(ruleset)] = (ruleset, r)
+    return r
+
+
+# -- data ------------------------------------------------------------------------------------
+@dataclass
+class Attr:
+    id: str
+    cue: tuple[int, int]
+    cue_entry: dict
+    source: tuple[int, int]
+    kind: str
+    name: str | None
+    role: str | None = None
+    content: tuple[int, int] | None = None
+    sentence: tuple[int, int] = (0, 0)
+    para: int = 0                            # index among non-empty lines
+    line: int = 1
+    parent: "Attr | None" = None
+    outlet_qualifier: str | None = None      # "Reuters sources" -> Reuters
+    resolved: "Attr | None" = None           # pronoun / reference -> antecedent
+    venue: dict | None = None
+    venue_of: "Attr | None" = None           # this attribution is the venue of another
+    scope_article: bool = False
+    headline: bool = False
+    standalone: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def effective(self) -> "Attr":
+        a, seen = self, 0
+        while a.resolved is not None and seen < 10:
+            a, seen = a.resolved, seen + 1
+        return a
+
+    @property
+    def eff_kind(self) -> str:
+        return self.effective.kind
+
+    @property
+    def eff_name(self) -> str | None:
+        return self.effective.name
+
+
+# -- source phrase classification ------------------------------------------------------------
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t,;:-\"'()":
+        s += 1
+    while e > s and text[e - 1] in " \t,;:-\"'.":
+        e -= 1
+    # keep a closing bracket only when it is balanced
+    if e > s and text[e - 1] == ")" and text.count("(", s, e) < text.count(")", s, e):
+        e -= 1
+    return s, e
+
+
+def _words(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
+    return [(m.start() + s, m.end() + s, m.group(0)) for m in _WORD.finditer(text[s:e])]
+
+
+def _is_cap(w: str) -> bool:
+    return w[:1].isupper()
+
+
+def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict | None:
+    """Kind, name and role of the source phrase t[s:e], or None if it is not a source."""
+    phrase = t[s:e].strip()
+    if not phrase or len(phrase) > 200:
+        return None
+    low = phrase.casefold()
+    for rx in R.references:
+        if search(rx, phrase):
+            return {"kind": "reference", "name": None}
+    for ent, rx in R.pronouns:
+        if search(rx, phrase):
+            return {"kind": "pronoun", "name": None, "fits": list(ent.get("fits", []))}
+    for rx in R.vague:
+        if search(rx, phrase):
+            return {"kind": "vague", "name": phrase}
+    outlet = None
+    if R.outlet_rx is not None:
+        m = search(R.outlet_rx, phrase)
+        if m:
+            outlet = R.outlet_by_alias.get(m.group(0))
+    anon = any(search(rx, phrase) for rx in R.anonymous)
+    if outlet is not None:
+        if anon:
+            return {"kind": "anonymous", "name": phrase, "outlet": outlet["name"]}
+        return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
+    if anon:
+        return {"kind": "anonymous", "name": phrase}
+    for rx in R.outlet_context:
+        m = search(rx, phrase)
+        if m:
+            name = (m.groupdict().get("name") or phrase).strip()
+            if name.casefold().startswith("the "):
+                name = name[4:]
+            return {"kind": "outlet", "name": name}
+    words = _words(t, s, e)
+    if not words:
+        return None
+    if _role_head(R, words):
+        return {"kind": "person", "name": phrase, "role": phrase, "unnamed": True}
+    if any(search(rx, phrase) for rx in R.documents):
+        return {"kind": "document", "name": phrase}
+    if any(search(rx, phrase) for rx in R.organizations):
+        return {"kind": "organization", "name": phrase[4:] if low.startswith("the ") else phrase}
+    # a person: a trailing run of capitalised name tokens, the role before it
+    if len(words) > int(R.settings.get("max_source_words", 16)):
+        return None
+    maxn = int(R.settings.get("max_name_tokens", 4))
+    name_toks: list[tuple[int, int, str]] = []
+    for ws, we, w in reversed(words):
+        wl = w.casefold().rstrip(".")
+        if _is_cap(w) and wl not in R.title_words and w.casefold() not in R.title_words \
+                and wl not in R.not_name and not w.endswith("'s"):
+            name_toks.insert(0, (ws, we, w))
+            if len(name_toks) > maxn:
+                return None
+            continue
+        if name_toks and wl in {"de", "van", "von", "der", "bin", "al", "da", "del", "la", "le"}:
+            name_toks.insert(0, (ws, we, w))
+            continue
+        break
+    if name_toks and name_toks[0][2].casefold() in {"de", "van", "von", "der", "bin", "al", "da",
+                                                    "del", "la", "le"}:
+        name_toks = name_toks[1:]
+    if name_toks:
+        # every word of the phrase must be a name, a title word or a small connective
+        role_words = words[:len(words) - len(name_toks)]
+        if phrase.startswith(("The ", "the ")) and not role_words[1:]:
+            # "The Baltimore Sun" style: a name with an article is not a person
+            return {"kind": hint or "organization", "name": t[name_toks[0][0]:name_toks[-1][1]]}
+        for ws, we, w in role_words:
+            wl = w.casefold().rstrip(".")
+            if _is_cap(w) or wl in R.title_words or w.casefold() in R.title_words \
+                    or wl in {"of", "the", "a", "an", "for", "and", "to", "at", "in", "on"} \
+                    or w.endswith("'s") or wl.endswith("'s"):
+                continue
+            if len(role_words) <= 6:
+                continue         # lower-case descriptive words ("top military intelligence")
+            return None
+        name = t[name_toks[0][0]:name_toks[-1][1]]
+        role = t[role_words[0][0]:role_words[-1][1]] if role_words else None
+        if hint == "outlet" and not role and len(name_toks) >= 1 and \
+                all(_is_cap(w) for _, _, w in name_toks) and len(name_toks) != 2:
+            return {"kind": "outlet", "name": name}
+        return {"kind": "person", "name": name, "role": role}
+    # a role without a name ("a spokeswoman for the ministry")
+    if any(w.casefold().rstrip(".") in R.title_words for _, _, w in words) and \
+            words[0][2].casefold() in {"the", "a", "an"} | R.title_words:
+        return {"kind": "person", "name": phrase, "role": phrase}
+    return None
+
+
+# -- spans around a cue ----------------------------------------------------------------------
+def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
+    """The subject phrase before a cue: from the last clause boundary to the cue."""
+    seg = t[sent_start:cue_start]
+    cut = sent_start
+    for m in re.finditer(r"[,;:\"()\[\]]|--|\s-\s", seg):
+        cut = sent_start + m.end()
+    # the last clause word ("... that Budanov said")
+    for m in re.finditer(r"\b(\w+)\b", t[cut:cue_start]):
+        w = m.group(1).casefold()
+        if w in R.clause_starts:
+            if w == "and":
+                nxt = t[cut + m.end():cue_start].lstrip()
+                if not nxt or not (nxt[0].isupper() or nxt.split(" ")[0].casefold() in
+                                   {"the", "he", "she", "they", "it", "a", "an"}):
+                    continue
+            cut = cut + m.end()
+    s, e = _strip(t, cut, cue_start)
+    # trailing fillers ("had previously"), leading drop words ("However")
+    while True:
+        ws = _words(t, s, e)
+        if ws and ws[-1][2].casefold() in R.fillers:
+            e = _strip(t, s, ws[-1][0])[1]
+            continue
+        if ws and ws[0][2].casefold() in R.leading_drop:
+            s = _strip(t, ws[0][1], e)[0]
+            continue
+        break
+    return s, e
+
+
+def _chunks_before(t: str, sent_start: int, end: int) -> list[tuple[int, int]]:
+    """Comma-separated chunks before ``end`` (nearest first)."""
+    out = []
+    pos = end
+    seg = t[sent_start:end]
+    commas = [sent_start + m.start() for m in re.finditer(r"[,\"]", seg)]
+    bounds = [sent_start] + [c + 1 for c in commas]
+    stops = commas + [end]
+    for b, st_ in zip(reversed(bounds), reversed(stops)):
+        s, e = _strip(t, b, st_)
+        if e > s:
+            out.append((s, e))
+        pos = b
+    del pos
+    return out
+
+
+def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
+    """"Budanov, the head of HUR, said" / "Putin's spokesperson, Dmitry Peskov, said"."""
+    chunks = _chunks_before(t, sent_start, cue_start)
+    picked: list[tuple[int, int, dict]] = []
+    for s, e in chunks[:4]:
+        first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
+        if first in R.skip_chunk or (first.endswith("ing") and len(first) > 4):
+            if picked:
+                break
+            continue
+        c = classify(R, t, s, e, hint)
+        if not c or len(_words(t, s, e)) > int(R.settings.get("max_source_words", 16)):
+            break
+        if not picked:
+            picked.append((s, e, c))
+            if c["kind"] != "person":
+                break
+            continue
+        prev = picked[0][2]
+        if c["kind"] == "person" and (bool(c.get("unnamed")) != bool(prev.get("unnamed"))):
+            picked.append((s, e, c))
+        break
+    if not picked:
+        return None
+    if len(picked) == 1:
+        return picked[0]
+    (s1, e1, c1), (s2, e2, c2) = picked
+    named, role = (c1, c2) if not c1.get("unnamed") else (c2, c1)
+    c = {"kind": "person", "name": named.get("name"),
+         "role": role.get("role") if not named.get("role") else named.get("role")}
+    if named.get("role") and role.get("role"):
+        c["role"] = role["role"]
+    return min(s1, s2), max(e1, e2), c
+
+
+_DETS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another"}
+_PREPS = {"of", "for", "at", "to", "in", "on", "with", "from"}
+
+
+def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
+    """"the country's top military intelligence official", "the head of the HUR",
+    "a spokeswoman for the ministry": a role without a personal name."""
+    ws = [w for _, _, w in words]
+    if not ws:
+        return False
+    if len(ws) >= 3 and all(_is_cap(w) and w.casefold().rstrip(".") not in R.title_words
+                            and w.casefold() not in R.not_name for w in ws[-2:]) \
+            and ws[-3].casefold() not in {"the", "of"} and not ws[-3].endswith("'s"):
+        return False        # "Secretary of State Antony Blinken": a named person
+    i = 0
+    if ws[0].casefold() in _DETS or ws[0].endswith("'s"):
+        i = 1
+    elif not ws[0].endswith("'s") and _is_cap(ws[0]) and len(ws) > 1 and ws[1].casefold() in _PREPS:
+        return False
+    heads = {"official", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "minister",
+             "president", "director", "secretary", "leader", "adviser", "advisor", "aide",
+             "commander", "ambassador", "envoy", "governor", "mayor", "chairman", "chairwoman",
+             "ceo", "deputy", "analyst", "economist", "expert", "officer", "prosecutor",
+             "lawyer", "attorney", "judge", "professor", "researcher", "correspondent",
+             "general", "senator", "representative", "chancellor", "premier", "speaker"}
+    heads &= R.title_words | heads
+    for j in range(i, min(len(ws), i + 6)):
+        wl = ws[j].casefold().rstrip(".")
+        if wl in heads:
+            nxt = ws[j + 1].casefold() if j + 1 < len(ws) else None
+            return nxt is None or nxt in _PREPS
+        if wl in _PREPS:
+            return False
+    return False
+
+
+def _role_like(R: Rules, t: str, s: int, e: int) -> bool:
+    ws = _words(t, s, e)
+    if not ws or len(ws) > 16:
+        return False
+    first = ws[0][2].casefold()
+    has_title = any(w.casefold().rstrip(".") in R.title_words for _, _, w in ws)
+    return has_title and (first in {"the", "a", "an", "his", "her", "their"} or
+                          ws[0][2].endswith("'s") or first in R.title_words)
+
+
+def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
+                  other_cues: Iterable[int]) -> tuple[int, int]:
+    """The object of a cue: up to punctuation, a stop word or the next cue."""
+    end = sent_end
+    m = re.compile(r"[,;:.!?\"()]|\s-\s|--").search(t, cue_end, sent_end)
+    # a full stop inside an abbreviation ("U.S.") does not end the object
+    while m and m.group(0) == "." and m.end() < sent_end and not t[m.end():m.end() + 1].isspace():
+        m = re.compile(r"[,;:.!?\"()]|\s-\s|--").search(t, m.end(), sent_end)
+    if m:
+        end = m.start()
+    ms = search(R.object_stop_rx, t, cue_end, end)
+    if ms:
+        end = ms.start()
+    for c in other_cues:
+        if cue_end < c < end:
+            end = c
+    return _strip(t, cue_end, end)
+
+
+def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) -> tuple[int, dict]:
+    """"according to the country's top official, Kirill Budanov." -> include the name."""
+    m = re.compile(r",\s*([^,;.]{2,60}?)\s*(?=[,;.]|$)").match(t, e, sent_end + 1)
+    if not m:
+        return e, c
+    s2, e2 = m.start(1), m.end(1)
+    if c["kind"] == "person" and not c.get("unnamed"):
+        # "said Jane Doe, a spokeswoman for the ministry"
+        if _role_like(R, t, s2, e2):
+            c = dict(c, role=t[s2:e2])
+            return e2, c
+        return e, c
+    c2 = classify(R, t, s2, e2)
+    if c2 and c2["kind"] == "person" and not c2.get("unnamed") and c2.get("role") is None \
+            and c["kind"] == "person":
+        return e2, dict(c2, role=c.get("role") or c.get("name"))
+    return e, c
+
+
+# -- extraction ---------------------------------------------------------------------------------
+def extract(article: Article, R: Rules) -> list[Attr]:
+    t = article.text.translate(_TRANSLATE)
+    attrs: list[Attr] = []
+    paras = [ln for ln in article.lines if ln.text.strip()]
+    head = article.headline
+    n = 0
+
+    def new_id() -> str:
+        nonlocal n
+        n += 1
+        return f"a{n}"
+
+    # headline suffix
+    if head is not None:
+        for rx in R.headline:
+            m = search(rx, t, head.start, head.end)
+            if not m or not m.group("source"):
+                continue
+            s, e = m.span("source")
+            src = t[s:e].strip()
+            c = classify(R, t, s, e, "outlet")
+            if src.casefold() in R.unnamed:
+                c = {"kind": "vague", "name": src}
+            elif not c or c["kind"] != "outlet":
+                continue
+            cue_s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            attrs.append(Attr(new_id(), (cue_s, s), {"id": "headline"}, (s, e), c["kind"],
+                              c["name"], sentence=(head.start, head.end), para=0,
+                              line=article.position(s)[0], headline=True,
+                              scope_article=c["kind"] == "outlet"))
+            break
+
+    head_key = norm_key(head.text) if head is not None else None
+    for pi, ln in enumerate(paras):
+        if head is not None and ln.index == head.index:
+            words = len(ln.text.split())
+            if not (ln.text.rstrip().endswith((".", '."', ".\u201d")) and words >= 15):
+                continue
+        elif head_key and norm_key(ln.text) == head_key:
+            continue
+        quotes = _quote_spans(t, ln.start, ln.end)
+        for ss, se in sentences(t, ln.start, ln.end):
+            attrs.extend(_sentence(article, R, t, ss, se, pi, new_id, quotes))
+    # standalone vague phrases not already inside a found source
+    taken = [(a.source[0], a.source[1]) for a in attrs] + [(a.cue[0], a.cue[1]) for a in attrs]
+    for ent, rx in R.vague_standalone:
+        for m in finditer(rx, t):
+            s, e = m.span("source") if m.groupdict().get("source") else m.span()
+            if head is not None and head.start <= s < head.end:
+                continue
+            if any(a <= s < b or s <= a < e for a, b in taken):
+                continue
+            ln = article.line_at(s)
+            pi = next((i for i, p in enumerate(paras) if p.index == ln.index), 0)
+            sent = next(((a, b) for a, b in sentences(t, ln.start, ln.end) if a <= s < b),
+                        (ln.start, ln.end))
+            a = Attr(new_id(), m.span(), ent, (s, e), "vague", t[s:e], sentence=sent, para=pi,
+                     line=article.position(s)[0], standalone=True)
+            a.content = _content(t, a, sent)
+            attrs.append(a)
+            taken.append((s, e))
+    attrs.sort(key=lambda a: (a.source[0], a.cue[0]))
+    for i, a in enumerate(attrs, 1):
+        a.id = f"a{i}"
+    return attrs
+
+
+def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new_id,
+              quotes: list[tuple[int, int]]) -> list[Attr]:
+    found: list[tuple[int, int, dict, Any]] = []
+    for ent, rx in R.cues:
+        for m in finditer(rx, t, ss, se):
+            found.append((m.start(), m.end(), ent, m))
+    # longest match first at a position; drop cues inside a longer cue
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    cues = []
+    for c in found:
+        if any(c[0] < o[1] and o[0] < c[1] for o in cues):
+            continue
+        cues.append(c)
+    cues = [c for c in cues if not any(a < c[0] < b for a, b in quotes)
+            and not _noun_use(t, ss, c)]
+    starts = [c[0] for c in cues if not c[2].get("noun")]
+    out: list[Attr] = []
+    used: list[tuple[int, int]] = []
+    for cs, ce, ent, m in cues:
+        hint = ent.get("hint")
+        got = None
+        if ent.get("venue") and ent.get("source") == "after":
+            continue            # "in an interview with X": X is a venue, handled below
+        if m.groupdict().get("source"):
+            s, e = m.span("source")
+            c = classify(R, t, s, e, hint)
+            if c:
+                got = (s, e, c)
+        direction = ent.get("source", "before")
+        if got is None and direction in ("after", "either"):
+            inverted = direction == "after"
+            if direction == "either":
+                before = t[ss:cs].rstrip()
+                inverted = bool(before) and before[-1] in ",\"'" or before == ""
+            if inverted:
+                s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs])
+                c = classify(R, t, s, e, hint) if e > s else None
+                if c:
+                    e, c = _extend_appositive_name(R, t, e, se, c)
+                    got = (s, e, c)
+        if got is None and direction in ("before", "either"):
+            s, e = _segment_before(R, t, ss, cs)
+            c = classify(R, t, s, e, hint if not ent.get("venue") else None) \
+                if e > s and len(_words(t, s, e)) <= 10 else None
+            if c is None and e <= s:
+                ap = _appositive_before(R, t, ss, cs, None)
+                if ap:
+                    got = ap
+            elif c:
+                got = (s, e, c)
+        if got is None:
+            continue
+        s, e, c = got
+        if c["kind"] == "reference" and ent.get("hop"):
+            continue
+        if ent.get("noun") and c["kind"] not in ("person", "organization", "outlet",
+                                                 "anonymous", "pronoun", "vague", "reference"):
+            continue
+        if ent.get("noun") and c["kind"] == "vague" and direction != "before":
+            continue
+        if any(a < e and s < b for a, b in used):
+            continue
+        used.append((s, e))
+        a = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
+                 sentence=(ss, se), para=pi, line=article.position(s)[0])
+        a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id")}
+        a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
+        a.scope_article = bool(ent.get("scope") == "article")
+        a.content = _content(t, a, (ss, se))
+        out.append(a)
+    # venue: "told X", "in an interview with X"
+    for cs, ce, ent, m in cues:
+        if not ent.get("venue"):
+            continue
+        s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs])
+        if e <= s:
+            continue
+        c = classify(R, t, s, e, ent.get("hint"))
+        speaker = None
+        for a in out:
+            if a.cue == (cs, ce) or (a.venue is None and a.cue_entry.get("id") != ent.get("id")
+                                     and not a.cue_entry.get("venue")):
+                speaker = a if speaker is None or abs(a.cue[0] - cs) < abs(speaker.cue[0] - cs) \
+                    else speaker
+        if c is None or c["kind"] not in ("outlet", "organization", "person"):
+            if speaker is not None:
+                speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": t[s:e],
+                                 "kind": None}
+            continue
+        if speaker is not None and speaker.cue == (cs, ce) and speaker.source == (s, e):
+            continue
+        v = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
+                 sentence=(ss, se), para=pi, line=article.position(s)[0])
+        v.venue_of = speaker
+        if speaker is not None:
+            speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": c.get("name"),
+                             "kind": c["kind"]}
+        out.append(v)
+    return out
+
+
+_NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
+                   "to", "for", "with", "these", "those", "such", "whose"}
+
+
+def _noun_use(t: str, ss: int, cue) -> bool:
+    """"its claims", "the cited source": the cue word is a noun or an adjective here."""
+    if cue[3].groupdict().get("source"):
+        return False
+    prev_word = re.search(r"(\w+)\W*$", t[ss:cue[0]])
+    return bool(prev_word) and prev_word.group(1).casefold() in _NOT_BEFORE_CUE
+
+
+def _quote_spans(t: str, ps: int, pe: int) -> list[tuple[int, int]]:
+    """Spans between paired double quotes in a paragraph (words said, not narration); an
+    unclosed quote runs to the end of the paragraph."""
+    pos = [i for i in range(ps, pe) if t[i] == '"']
+    spans = [(pos[i], pos[i + 1]) for i in range(0, len(pos) - 1, 2)]
+    if len(pos) % 2:
+        spans.append((pos[-1], pe))
+    return spans
+
+
+def _content(t: str, a: Attr, sent: tuple[int, int]) -> tuple[int, int] | None:
+    ss, se = sent
+    lo = min(a.cue[0], a.source[0])
+    hi = max(a.cue[1], a.source[1])
+    before = _strip(t, ss, lo)
+    after_s = hi
+    m = re.compile(r"\s*(?:,\s*)?(?:that\s+)?").match(t, after_s, se)
+    if m:
+        after_s = m.end()
+    after = _strip(t, after_s, se)
+    lb, la = before[1] - before[0], after[1] - after[0]
+    if lb < 12 and la < 12:
+        return None
+    return before if lb >= la else after
+
+
+# -- linking: parents, pronouns, frames -------------------------------------------------------
+_NAME_RUN = re.compile(r"(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'-]+")
+
+
+def _mention_before(R: Rules, a: Attr, paras_text: dict[int, tuple[str, int]]) -> str | None:
+    """An unresolved "he said": the last person named earlier in the paragraph."""
+    text, start = paras_text.get(a.para, ("", 0))
+    upto = a.source[0] - start
+    sent_start = max(0, a.sentence[0] - start)
+    best = None
+    for m in _NAME_RUN.finditer(text, 0, max(0, upto)):
+        c = classify(R, text, m.start(), m.end())
+        if c and c["kind"] == "person" and not c.get("unnamed") and " " in (c.get("name") or ""):
+            if m.start() >= sent_start:
+                return c["name"]      # the first person named in the pronoun's sentence
+            best = c["name"]
+    return best
+
+
+def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | None = None) -> None:
+    paras_text = paras_text or {}
+    lookback = int(R.settings.get("pronoun_lookback_paragraphs", 2))
+    body = [a for a in attrs if not a.headline]
+    # explicit hops within a sentence
+    for i, a in enumerate(body):
+        hop = a.cue_entry.get("hop")
+        if not hop:
+            continue
+        prev = [b for b in body[:i] if b.sentence == a.sentence and b.venue_of is None
+                and b.cue[0] < a.cue[0]]
+        if not prev:
+            continue
+        if hop == "inner":
+            a.parent = prev[-1]
+        elif hop == "outer":
+            p = prev[-1]
+            if p.parent is None:
+                p.parent = a
+    # pronouns and back-references
+    frame: Attr | None = None
+    article_frame = next((a for a in attrs if a.scope_article and a.kind == "outlet"), None)
+    for i, a in enumerate(body):
+        if a.kind == "pronoun":
+            fits = set(a.extra.get("fits") or [])
+            for b in reversed(body[:i]):
+                if a.para - b.para > lookback:
+                    break
+                if b is a or b.venue_of is not None or b.kind == "reference":
+                    continue
+                k = b.eff_kind
+                if k in fits and b.effective.kind != "pronoun":
+                    a.resolved = b
+                    break
+            if a.resolved is not None:
+                a.name = a.resolved.eff_name
+            elif "person" in fits:
+                a.name = _mention_before(R, a, paras_text)
+        elif a.kind == "reference":
+            target = frame or article_frame
+            if target is not None:
+                a.resolved = target
+                a.name = target.name
+        if a.kind == "outlet" and a.venue_of is None and not a.cue_entry.get("venue"):
+            # the deepest outlet hop of this statement is the frame for what follows
+            frame = _deepest(a, body)
+        a.extra["frame"] = frame
+    # nested statements: "media reports claimed that Budanov had said ..."
+    for a in body:
+        if a.parent is not None or a.venue_of is not None or a.kind == "reference":
+            continue
+        for b in body:
+            if b is a or b.content is None or b.sentence != a.sentence or b.venue_of is not None:
+                continue
+            if b.content[0] <= a.cue[0] < b.content[1] and b.kind in ("vague", "outlet",
+                                                                     "anonymous") \
+                    and b.parent is not a:
+                a.parent = _deepest(b, body) if b.kind == "outlet" else b
+                break
+    # same-sentence relay: "Budanov said ..., reports A with reference to B"
+    for a in body:
+        if a.parent is not None or a.venue_of is not None or a.kind in ("outlet", "reference"):
+            continue
+        rel = [b for b in body if b.sentence == a.sentence and b.kind == "outlet"
+               and b.venue_of is None and not b.cue_entry.get("venue") and b.parent is None
+               and b is not a and b.cue[0] > a.cue[0]]
+        if rel:
+            a.parent = _deepest(rel[0], body)
+    # anonymous sources hang from the outlet being relayed
+    for a in body:
+        if a.parent is not None or a.eff_kind != "anonymous" or a.venue_of is not None:
+            continue
+        if a.resolved is not None:
+            continue
+        if a.outlet_qualifier:
+            q = next((b for b in body if b.kind == "outlet" and b.name == a.outlet_qualifier),
+                     None)
+            if q is not None:
+                a.parent = q
+                continue
+        f = a.extra.get("frame") or article_frame
+        if f is not None and f is not a:
+            a.parent = f
+
+
+def _deepest(a: Attr, body: list[Attr]) -> Attr:
+    """The innermost outlet hop below ``a`` ("A with reference to B" -> B)."""
+    seen = 0
+    while seen < 8:
+        nxt = next((b for b in body if b.parent is a and b.kind == "outlet"), None)
+        if nxt is None:
+            return a
+        a, seen = nxt, seen + 1
+    return a
+
+
+def _path(a: Attr, depth: int = 0) -> list[Attr]:
+    if depth > 8:
+        return [a]
+    e = a.effective if a.kind in ("pronoun", "reference") else a
+    base = e if e is not a else a
+    parent = base.parent if base.parent is not None else a.parent
+    if parent is None or parent is a:
+        return [base]
+    return _path(parent, depth + 1) + [base]
+
+
+def _canonical_names(attrs: list[Attr]) -> None:
+    """"Budanov" after "Kyrylo Budanov": the same person, named in full."""
+    full: dict[str, str] = {}
+    for a in attrs:
+        if a.kind == "person" and a.name and " " in a.name:
+            full.setdefault(a.name.split()[-1].casefold(), a.name)
+    for a in attrs:
+        if a.kind in ("person", "pronoun") and a.name and " " not in a.name:
+            a.name = full.get(a.name.casefold(), a.name)
+
+
+def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
+    chains: dict[tuple, dict] = {}
+    order: list[tuple] = []
+    for a in attrs:
+        if a.headline or a.venue_of is not None:
+            continue
+        path = _path(a)
+        key = []
+        for i, n in enumerate(path):
+            last = i == len(path) - 1
+            kind = n.kind
+            if kind == "anonymous" and last:
+                key.append(("anonymous",))
+            else:
+                key.append((kind, (n.name or "").casefold()))
+        key_t = tuple(key)
+        ch = chains.get(key_t)
+        if ch is None:
+            ch = chains[key_t] = {"path": path, "attributions": []}
+            order.append(key_t)
+        elif path[-1].kind == "anonymous" and path[-1].cue_entry.get("hop") and \
+                not ch["path"][-1].cue_entry.get("hop"):
+            ch["path"] = path          # name the chain after the source the outlet cites
+        if a.id not in ch["attributions"]:
+            ch["attributions"].append(a.id)
+        for n in path:
+            if n.id not in ch["attributions"]:
+                ch["attributions"].append(n.id)
+    # a chain that is the start of a longer one merges into it
+    keys = list(order)
+    for k in keys:
+        longer = next((o for o in order if o != k and len(o) > len(k) and o[:len(k)] == k), None)
+        if longer is not None:
+            for aid in chains[k]["attributions"]:
+                if aid not in chains[longer]["attributions"]:
+                    chains[longer]["attributions"].append(aid)
+            order.remove(k)
+    by_id = {a.id: a for a in attrs}
+    out = []
+    for k in order:
+        ch = chains[k]
+        nodes = []
+        for n in ch["path"]:
+            kind = n.eff_kind
+            if kind == "pronoun" and n.name:
+                kind = "person"       # "he said", resolved to a person named before
+            elif kind == "reference":
+                kind = "vague"        # "the cited source" with no outlet to point back to
+            node = {"name": n.eff_name or n.name or "", "kind": kind, "attribution": n.id}
+            if n.role:
+                node["role"] = n.role
+            venues = []
+            for aid in ch["attributions"]:
+                b = by_id[aid]
+                if b.venue and (b.eff_name or "").casefold() == (node["name"] or "").casefold():
+                    v = b.venue.get("name") or b.venue.get("text")
+                    if v not in venues:
+                        venues.append(v)
+            if venues:
+                node["venues"] = venues
+            nodes.append(node)
+        out.append({"nodes": nodes, "depth": len(nodes), "terminal_kind": nodes[-1]["kind"],
+                    "attributions": sorted(ch["attributions"], key=lambda x: int(x[1:]))})
+    return out
+
+
+def to_record(a: Attr, t: str) -> dict[str, Any]:
+    kind = a.kind
+    if kind == "reference":
+        kind = "outlet" if a.resolved is not None else "vague"
+    src = {"text": t[a.source[0]:a.source[1]], "start": a.source[0], "end": a.source[1],
+           "kind": kind, "name": a.eff_name if a.kind in ("pronoun", "reference") else a.name}
+    if a.role:
+        src["role"] = a.role
+    if a.resolved is not None:
+        src["resolved_to"] = a.resolved.id
+        src["resolved_kind"] = a.eff_kind
+    if a.outlet_qualifier:
+        src["outlet"] = a.outlet_qualifier
+    rec = {"id": a.id, "cue": {"text": t[a.cue[0]:a.cue[1]], "start": a.cue[0], "end": a.cue[1]},
+           "source": src,
+           "content": {"start": a.content[0], "end": a.content[1]} if a.content else None,
+           "line": a.line}
+    if a.parent is not None:
+        rec["via"] = a.parent.id
+    if a.venue is not None:
+        rec["venue"] = a.venue
+    if a.venue_of is not None:
+        rec["venue_of"] = a.venue_of.id
+    if a.headline:
+        rec["headline"] = True
+    return rec
+
+
+def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict], list[dict]]:
+    R = rules_for(ruleset)
+    attrs = extract(article, R)
+    t = article.text.translate(_TRANSLATE)
+    paras = [ln for ln in article.lines if ln.text.strip()]
+    link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
+    _canonical_names(attrs)
+    chains = build_chains(attrs)
+    # original text for the records: spans are the same, text is the original's
+    records = [to_record(a, article.text) for a in attrs]
+    return attrs, records, chains
+
+
+# -- the check ------------------------------------------------------------------------------------
+def _sev(R: Rules, name: str, default: str = "warning") -> str:
+    return (R.settings.get("severity") or {}).get(name, default)
+
+
+def _q(s: str, n: int = 60) -> str:
+    s = " ".join(s.split())
+    return f"'{s[:n - 1]}…'" if len(s) > n else f"'{s}'"
+
+
+@REGISTRY.article("attribution.statements", order=40)
+def attribution(article: Article, ctx: ArticleContext):
+    R = rules_for(ctx.ruleset)
+    attrs, records, chains = analyse(article, ctx.ruleset)
+    ctx.record["attributions"] = records
+    ctx.record["chains"] = chains
+    ctx.data["attribution"] = {"attrs": attrs, "chains": chains}
+    by_id = {a.id: a for a in attrs}
+    t = article.text
+    out: list[Finding] = []
+
+    # second-hand: another outlet's reporting of a third party's reporting
+    for ch in chains:
+        outlets = [n for n in ch["nodes"] if n["kind"] == "outlet"]
+        if len(outlets) >= 2:
+            first = by_id[outlets[0]["attribution"]]
+            path = " -> ".join(n["name"] for n in ch["nodes"])
+            out.append(Finding.at(
+                article, "attribution.second-hand", _sev(R, "second-hand"), first.source[0],
+                first.source[1],
+                f"Second-hand reporting: the article relays {outlets[0]['name']}, which relays "
+                f"{outlets[1]['name']} (chain: article -> {path}).",
+                evidence={"chain": ch}))
+    # anonymous: per chain ending in unnamed sources
+    for ch in chains:
+        if ch["terminal_kind"] != "anonymous":
+            continue
+        ids = [i for i in ch["attributions"] if by_id[i].eff_kind == "anonymous"
+               and by_id[i].venue_of is None]
+        if not ids:
+            continue
+        first = by_id[ids[0]]
+        descs = []
+        for i in ids:
+            d = by_id[i].effective
+            txt = _q(t[d.source[0]:d.source[1]], 50)
+            if txt not in descs:
+                descs.append(txt)
+        via = [n["name"] for n in ch["nodes"][:-1]]
+        out.append(Finding.at(
+            article, "attribution.anonymous", _sev(R, "anonymous"), first.source[0],
+            first.source[1],
+            f"{len(ids)} statement{'s' if len(ids) != 1 else ''} rest on unnamed sources"
+            f"{' via ' + ' -> '.join(via) if via else ''}: {', '.join(descs[:6])}"
+            f"{' and more' if len(descs) > 6 else ''}.",
+            related=[article.span(*by_id[i].source) for i in ids[1:]],
+            evidence={"count": len(ids), "descriptions": descs, "attributions": ids,
+                      "chain": [n["name"] for n in ch["nodes"]]}))
+    # vague
+    for a in attrs:
+        if a.kind == "vague" and not a.headline:
+            out.append(Finding.at(
+                article, "attribution.vague", _sev(R, "vague"), a.source[0], a.source[1],
+                f"Vague attribution {_q(t[a.source[0]:a.source[1]])}: the source is not named.",
+                evidence={"attribution": a.id, "cue": t[a.cue[0]:a.cue[1]]}))
+    # headline
+    for a in attrs:
+        if a.headline:
+            what = (f"an unnamed {_q(t[a.source[0]:a.source[1]])}" if a.kind == "vague"
+                    else f"the outlet {a.name}")
+            out.append(Finding.at(
+                article, "attribution.headline", _sev(R, "headline"), a.cue[0], a.source[1],
+                f"The headline attributes the story to {what}: the article relays "
+                f"someone else's reporting.",
+                evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
+    # translation
+    for rx in R.translation:
+        for m in finditer(rx, article.text.translate(_TRANSLATE)):
+            credit = (m.groupdict().get("credit") or "").strip()
+            s, e = m.span()
+            s, e = _strip(t, s, e)
+            out.append(Finding.at(
+                article, "attribution.translation", _sev(R, "translation", "info"), s, e,
+                f"The text is a translation{' credited to ' + credit if credit else ''}; "
+                f"quotes may not be the speakers' own words.", evidence={"credit": credit}))
+    # circular: an outlet citing itself
+    own = (article.outlet or "").casefold()
+    for ch in chains:
+        names = [n["name"].casefold() for n in ch["nodes"] if n["kind"] == "outlet"]
+        loop = next((x for i, x in enumerate(names) if x in names[:i]), None)
+        if loop is None and own and own in names[1:]:
+            loop = own
+        if loop is not None:
+            first = by_id[ch["nodes"][0]["attribution"]]
+            out.append(Finding.at(
+                article, "attribution.circular", _sev(R, "circular"), first.source[0],
+                first.source[1],
+                f"Circular sourcing: {loop} appears twice in the chain "
+                f"{' -> '.join(n['name'] for n in ch['nodes'])}.", evidence={"chain": ch}))
+    # unsourced strong claims
+    tt = article.text.translate(_TRANSLATE)
+    paras_with = {by_id[i].para for i in by_id}
+    paras = [ln for ln in article.lines if ln.text.strip()]
+    for ent, rx in R.unsourced:
+        for pi, ln in enumerate(paras):
+            if pi in paras_with or (article.headline and ln.index == article.headline.index):
+                continue
+            for m in finditer(rx, tt, ln.start, ln.end):
+                if '"' in tt[ln.start:m.start()]:
+                    continue       # inside a quote: someone's words
+                out.append(Finding.at(
+                    article, "attribution.unsourced", _sev(R, "unsourced", "info"), m.start(),
+                    m.end(), f"Strong claim {_q(m.group(0))} stated without any attribution "
+                    f"in its paragraph.", evidence={"entry": ent["id"]}))
+    return out

@@ -21,7 +21,7 @@ from typing import IO, Any, Callable
 from .config import Config, ConfigError, apply_to_ruleset
 from .ingest import IngestOptions
 from .model import AuditResult, Finding, IngestError, Severity
-from .output._ci import NOT_UNREADABLE, is_unreadable   # error kinds that are not unreadable inputs
+from .output._ci import is_unreadable
 from .pipeline import AuditOptions, audit
 from .rules import RulePackError, RuleSet, load_ruleset
 
@@ -156,11 +156,12 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
     code = exit_code(result, cfg["fail_on"], cfg["allow_unreadable"])
 
     view = shown(result, cfg["min_severity"])
-    for e in result.errors:
-        echo_err(f"auditor: cannot read {e}" if e.kind not in NOT_UNREADABLE else f"auditor: {e}")
-    for fmt, path in cfg["reports"].items():
-        render(fmt, view, path)
     fmt = cfg["format"]
+    if fmt != "text" or cfg["output_file"]:       # the text report lists them itself
+        for e in result.errors:
+            echo_err(f"auditor: cannot read {e}" if is_unreadable(e) else f"auditor: {e}")
+    for fmt_, path in cfg["reports"].items():
+        render(fmt_, view, path)
     if cfg["output_file"]:
         render(fmt, view, cfg["output_file"])
         from .output.text import summary_line
@@ -191,6 +192,10 @@ def verdict_lines(result: AuditResult, code: int, cfg: Config) -> list[str]:
                          f"rewrite the baseline)")
         if len(b["stale"]) > 20:
             lines.append(f"  ... and {len(b['stale']) - 20} more stale entries")
+    hidden = sum(1 for f in result.findings if not f.suppressed
+                 and f.severity.rank < Severity.parse(cfg["min_severity"]).rank)
+    if hidden:
+        lines.append(f"{hidden} finding(s) below --min-severity {cfg['min_severity']} not shown.")
     fail = failing(result, cfg["fail_on"])
     bad = unreadable(result)
     if code == EXIT_OK:

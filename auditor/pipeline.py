@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from . import TOOL_NAME, __version__
+from . import TOOL_NAME, __version__, reliability
 from .checks import ArticleContext, CorpusContext, CorpusItem, load_all
 from .ingest import IngestOptions, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
@@ -47,6 +47,7 @@ def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
             ctx.errors.append(check_error(check.name, article, e))
             continue
         ctx.findings.extend(f for f in found if ruleset.rule_enabled(f.rule))
+    ctx.record["reliability"] = reliability.score(ctx.record, ctx.findings, ruleset)
     fingerprints = {}
     for check in registry.corpus_checks():
         try:
@@ -219,5 +220,5 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     return AuditResult(
         tool={"name": TOOL_NAME, "version": __version__},
         articles=records, findings=findings, clusters=clusters, errors=errors,
-        suppressions=suppressions or None,
+        suppressions=suppressions or None, load=load,
     )

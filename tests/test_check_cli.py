@@ -73,8 +73,10 @@ def test_unreadable_input_fails_unless_allowed(tmp_path):
     (arts / "broken.txt").write_bytes(b"\x00\x01binary")
     res = check(str(arts), cwd=tmp_path)
     assert res.exit_code == 1
-    assert "cannot read" in res.stderr and "broken.txt" in res.stderr
+    assert "Unreadable inputs:" in res.stdout and "broken.txt" in res.stdout
     assert "1 unreadable input(s)" in res.stdout
+    res = check(str(arts), "--format", "json", cwd=tmp_path)
+    assert res.exit_code == 1 and "cannot read" in res.stderr and "broken.txt" in res.stderr
     res = check(str(arts), "--allow-unreadable", cwd=tmp_path)
     assert res.exit_code == 0
     # a path that does not exist is unreadable too
@@ -132,6 +134,7 @@ def test_min_severity_hides_without_changing_the_code(tmp_path):
     res = check(str(arts), "--min-severity", "error", "--fail-on", "warning", cwd=tmp_path)
     assert res.exit_code == 1
     assert "duplicate.line" not in res.stdout
+    assert "below --min-severity error not shown" in res.stdout
     data = json.loads(check(str(arts), "--min-severity", "error", "--format", "json", cwd=tmp_path).stdout)
     assert all(f["severity"] == "error" for f in data["findings"])
 

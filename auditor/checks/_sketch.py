@@ -60,24 +60,72 @@ def stable_hash64(s: str) -> int:
     return v - (1 << 64) if v >= (1 << 63) else v
 
 
-_TOKEN_CACHE: dict[str, int] = {}
-_CACHE_LIMIT = 2_000_000
+# -- token hashes, vectorised ------------------------------------------------------------
+# Text is lower-cased, the common typographic quotes, dashes and spaces are replaced by their
+# plain forms (str.replace runs in C), and the UTF-8 bytes are split into tokens: runs of
+# ASCII letters, digits, underscore and any non-ASCII byte (accented and non-Latin letters).
+# Each token's hash is a polynomial hash of its bytes, taken from prefix sums:
+#   h = (S[end] - S[start]) * P^-start  (mod 2^64),  S[i] = sum_{k<i} (b_k + 1) P^k
+# so hashing costs a few numpy passes over the bytes, with no Python loop per token.
+_REPLACE = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"),
+            ("\u2014", "-"), ("\u00a0", " "), ("\u2026", " "), ("\u00ab", '"'), ("\u00bb", '"'),
+            ("\u2022", " "), ("\u201e", '"'), ("\u2212", "-"), ("\u2009", " "), ("\u202f", " "))
+_WORDTAB = np.zeros(256, dtype=bool)
+for _c in b"abcdefghijklmnopqrstuvwxyz0123456789_":
+    _WORDTAB[_c] = True
+_WORDTAB[0x80:] = True
+_P = 0x100000001B3
+_PINV = pow(_P, -1, 1 << 64)
+_POW = np.ones(1, dtype=np.uint64)
+_PINVPOW = np.ones(1, dtype=np.uint64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POW, _PINVPOW
+    if len(_POW) < n:
+        size = 1 << max(12, (n - 1).bit_length())
+        one = np.ones(1, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            _POW = np.concatenate((one, np.cumprod(np.full(size - 1, _P, dtype=np.uint64))))
+            _PINVPOW = np.concatenate((one, np.cumprod(np.full(size - 1, _PINV, dtype=np.uint64))))
+        assert _POW.dtype == np.uint64 and int(_POW[5]) == pow(_P, 5, 1 << 64)
+    return _POW, _PINVPOW
+
+
+def fold_for_hash(text: str) -> str:
+    text = text.lower()
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        for a, b in _REPLACE:
+            if a in text:
+                text = text.replace(a, b)
+    return text
+
+
+def text_token_hashes(text: str) -> np.ndarray:
+    """uint64 hash of every token of ``text`` in order (see the comment above)."""
+    b = np.frombuffer(fold_for_hash(text).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    n = len(b)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    word = _WORDTAB[b].view(np.int8)
+    d = np.diff(word, prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1)
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    pw, pinv = _powers(n + 1)
+    with np.errstate(over="ignore"):
+        pref = np.empty(n + 1, dtype=np.uint64)
+        pref[0] = 0
+        np.cumsum((b.astype(np.uint64) + np.uint64(1)) * pw[:n], out=pref[1:])
+        return (pref[ends] - pref[starts]) * pinv[starts]
 
 
 def token_hashes(toks: Sequence[str]) -> np.ndarray:
-    """uint64 hash per token (CRC-32 of its UTF-8, cached per process)."""
-    cache = _TOKEN_CACHE
-    if len(cache) > _CACHE_LIMIT:
-        cache.clear()
-    out = []
-    append = out.append
-    get = cache.get
-    for t in toks:
-        h = get(t)
-        if h is None:
-            h = cache[t] = zlib.crc32(t.encode("utf-8")) + 1
-        append(h)
-    return np.array(out, dtype=np.uint64)
+    """uint64 hash per token, the same value ``text_token_hashes`` gives the token in a text."""
+    return text_token_hashes(" ".join(toks)) if toks else np.zeros(0, dtype=np.uint64)
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -104,10 +152,21 @@ def ngram_hashes(th: np.ndarray, k: int) -> np.ndarray:
         return _mix64(acc + np.uint64(k))
 
 
+def sorted_unique(x: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (faster than numpy 2's hash-based unique on small arrays)."""
+    if len(x) < 2:
+        return x.copy()
+    x = np.sort(x)
+    keep = np.empty(len(x), dtype=bool)
+    keep[0] = True
+    np.not_equal(x[1:], x[:-1], out=keep[1:])
+    return x[keep]
+
+
 def shingle_hashes(toks: Sequence[str] | np.ndarray, k: int) -> np.ndarray:
     """Sorted unique uint64 hashes of the word k-shingles (the whole text when shorter than k)."""
     th = toks if isinstance(toks, np.ndarray) else token_hashes(toks)
-    return np.unique(ngram_hashes(th, k))
+    return sorted_unique(ngram_hashes(th, k))
 
 
 class MinHasher:
@@ -131,13 +190,18 @@ class MinHasher:
         sig = np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
         if len(shingles) == 0:
             return sig
-        x = (shingles >> np.uint64(32)).astype(np.uint64)
+        x = shingles >> np.uint64(32)
+        # (v >> 32) is monotone in v, so the minimum is taken on the 64-bit values and shifted once
+        best = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+        buf = np.empty((min(len(x), self.BLOCK), self.num_perm), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for s in range(0, len(x), self.BLOCK):
                 blk = x[s:s + self.BLOCK, None]
-                v = ((blk * self.a + self.b) >> np.uint64(32)).min(axis=0).astype(np.uint32)
-                np.minimum(sig, v, out=sig)
-        return sig
+                out = buf[:len(blk)]
+                np.multiply(blk, self.a, out=out)
+                np.add(out, self.b, out=out)
+                np.minimum(best, out.min(axis=0), out=best)
+        return (best >> np.uint64(32)).astype(np.uint32)
 
 
 _HASHERS: dict[tuple[int, int], MinHasher] = {}
@@ -216,6 +280,6 @@ def winnow(h: np.ndarray, window: int) -> np.ndarray:
     if len(h) == 0:
         return np.zeros(0, dtype=np.uint64)
     if len(h) <= window:
-        return np.unique(h.min(keepdims=True))
+        return h.min(keepdims=True)
     v = np.lib.stride_tricks.sliding_window_view(h, window)
-    return np.unique(v.min(axis=1))
+    return sorted_unique(v.min(axis=1))

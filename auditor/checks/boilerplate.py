@@ -93,7 +93,7 @@ def _fullmatch(rx, text: str):
 
 def _shaped(text: str, max_words: int) -> bool:
     """Short and without a sentence end: the shape of a label, a name, a link."""
-    return len(_WORDS.findall(text)) <= max_words and not _SENT_END.search(text.rstrip())
+    return len(text.split()) <= max_words and not _SENT_END.search(text.rstrip())
 
 
 @dataclass
@@ -115,10 +115,11 @@ def scan(article: Article, ctx: ArticleContext) -> LineScan:
     skip = set(ctx.data.get("headline_repeats", ()))
     if article.title_line is not None:
         skip.add(article.title_line)
+    max_words = int(settings.get("max_line_words", 60))
     matches: dict[int, list[tuple[_Entry, int]]] = {}
     if union is not None:
         for ln in article.lines:
-            if ln.index in skip or not ln.text.strip():
+            if ln.index in skip or not ln.text.strip() or ln.text.count(" ") >= max_words:
                 continue
             if _fullmatch(union, ln.text) is None:
                 continue
@@ -175,9 +176,6 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
     weights = {"short": 0.1, "no_sentence_punctuation": 0.1, "at_edge": 0.15, "link_like": 0.1}
     weights.update(settings.get("confidence_weights") or {})
     sc = scan(article, ctx)
-    counts: dict[str, int] = defaultdict(int)
-    for ln in article.lines:
-        counts[line_key(ln.text)] += 1
     out = []
     flagged = set()
     for idx in sorted(sc.matches):
@@ -196,7 +194,8 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
         end = ln.end - (len(ln.text) - len(ln.text.rstrip()))
         sig = _signals(ln.text, where, short_words)
         conf = min(1.0, base + sum(float(weights.get(s, 0)) for s in sig))
-        rec = counts[line_key(ln.text)]
+        key = line_key(ln.text)
+        rec = sum(1 for o in article.lines if len(o.text) < 2 * len(ln.text) + 8 and line_key(o.text) == key)
         where_txt = {"start": "in the opening lines", "end": "in the closing lines",
                      "body": "inside the body"}[where]
         again = f", printed {rec} times in this article" if rec > 1 else ""
@@ -228,7 +227,7 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
         if i in sc.skip or i in flagged:
             continue
         text = ln.text.strip()
-        if len(text) < min_chars or len(_WORDS.findall(text)) > max_words:
+        if len(text) < min_chars or len(text.split()) > max_words:
             continue
         where = "start" if i in sc.lead else "end" if i in sc.tail else "body"
         if where == "body" and not _shaped(text, edge_words):

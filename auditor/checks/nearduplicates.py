@@ -90,11 +90,8 @@ def body_token_hashes(article: Article, ctx: ArticleContext) -> np.ndarray:
     skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
     if article.title_line is not None:
         skip.add(article.title_line)
-    toks: list[str] = []
-    for ln in article.lines[article.body_start:]:
-        if ln.index not in skip:
-            toks.extend(sk.tokens(ln.text))
-    th = sk.token_hashes(toks)
+    body = "\n".join(ln.text for ln in article.lines[article.body_start:] if ln.index not in skip)
+    th = sk.text_token_hashes(body)
     ctx.data["sketch_token_hashes"] = th
     return th
 

@@ -1,0 +1,736 @@
+"""Names, titles and dates against the knowledge base and against each other.
+
+* ``consistency.date`` (order 5, no findings): finds people named with titles,
+  infers the publication date (:mod:`auditor.dates`) from metadata, the text and
+  the tenures those titles imply, and writes it to ``ctx.record["published"]``
+  (``ctx.data["published"]`` keeps the :class:`~auditor.dates.Published`).
+* ``consistency.title``: a title the person never held ("Prime Minister Zelensky").
+* ``consistency.title-date``: a title not held at the article's date or window
+  ("former President" for a sitting president, "President-elect" after the inauguration).
+* ``consistency.title-conflict``: two titles for one person that cannot both be
+  right at one date, in one article or (corpus check) in articles of the same dates.
+* ``consistency.variant``: one person, place or organisation spelled two ways in one
+  article (warning) or across the corpus (info).
+* ``consistency.style``: a form the configured house style replaces.
+
+Everything named (people, posts, title phrases, places, preferred forms) comes from
+the ``kb-*`` and ``house-style`` rule packs; see :mod:`auditor.kb`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from ..dates import Constraint, Published, infer, scan
+from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, get_kb
+from ..model import Article, Finding
+from ..rules import search
+from ..text import normalise
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+
+D = dt.date
+ONE = dt.timedelta(days=1)
+GRACE = dt.timedelta(days=2)          # around a metadata date: transitions, time zones
+CURRENT, FORMER, ELECT = "current", "former", "elect"
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "gen", "general", "lt", "col",
+               "colonel", "admiral", "adm", "president", "minister", "secretary", "chancellor", "premier",
+               "leader", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "the", "former",
+               "acting", "then", "new", "elect", "says", "said", "told", "and", "but", "as", "when",
+               "while", "after", "before", "with", "by", "for", "to", "from", "of", "that", "if",
+               "why", "how", "what", "who", "where", "because", "since", "under", "against", "on", "in",
+               "at", "about", "between", "senator", "sen", "rep", "governor", "gov", "mayor", "king",
+               "queen", "prince", "pm", "vp", "ambassador", "envoy", "commander", "director", "deputy",
+               "vice", "foreign", "defence", "defense", "prime", "state", "also", "both", "even", "only"}
+
+
+# -- mentions ---------------------------------------------------------------------------
+@dataclass
+class NameHit:
+    start: int
+    end: int
+    text: str
+    person: str | None
+    kind: str                      # full | family | alias
+    given: str | None
+    family: str | None
+
+
+@dataclass
+class Mention:
+    person: str
+    name: NameHit | None
+    t_start: int
+    t_end: int
+    title: str
+    positions: set[str]
+    mods: set[str]
+    tense: str
+    pairing: str                   # before | after | as | anaphor
+    explicit_jur: bool
+
+    @property
+    def start(self) -> int:
+        return min(self.t_start, self.name.start) if self.name else self.t_start
+
+    @property
+    def end(self) -> int:
+        return max(self.t_end, self.name.end) if self.name else self.t_end
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).casefold()
+
+
+class _Text:
+    """Normalised text (quotes, dashes, spaces) with spans mapped back to the original."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.norm = normalise(article.text, strip=False)
+        self.text = self.norm.text
+
+    def orig(self, s: int, e: int) -> tuple[int, int]:
+        return self.norm.span_to_original(s, e)
+
+
+def find_names(tx: _Text, kb: KB) -> list[NameHit]:
+    if kb.name_rx is None:
+        return []
+    raw = []
+    for m in kb.name_rx.finditer(tx.text, timeout=2.0):
+        forms = kb.forms_for(m.group(0))
+        if not forms:
+            continue
+        # "Donald Trump Jr." is someone else
+        if regex.match(r"\s*,?\s*(?:Jr\.?|Sr\.?|III|II)(?![\w])", tx.text[m.end():m.end() + 6]):
+            continue
+        raw.append((m, forms))
+    full_people = {nf.person for m, forms in raw for nf in forms if nf.kind in ("full", "alias")}
+    out = []
+    for m, forms in raw:
+        kind = forms[0].kind
+        if kind in ("full", "alias"):
+            people = {nf.person for nf in forms if nf.kind == kind}
+        else:
+            prev = regex.search(r"([\w'.-]+)\s+$", tx.text[max(0, m.start() - 40):m.start()])
+            if prev and prev.group(1)[:1].isupper() and prev.group(1).rstrip(".").casefold().rstrip(
+                    "'s") not in _HONORIFICS and not kb.jurisdiction_of(prev.group(1)):
+                if not any(prev.group(1).rstrip(".").casefold() in {t.casefold() for t in ws.split()}
+                           for ws in kb.core_map):
+                    continue                      # "Ivanka Trump", "Liz Cheney": another person
+            cands = [nf for nf in forms if nf.kind == "family"]
+            people = {nf.person for nf in cands if nf.person in full_people}
+            if not people:
+                people = {nf.person for nf in cands if kb.people[nf.person].short}
+        if len(people) != 1:
+            continue
+        pid = next(iter(people))
+        nf = next(nf for nf in forms if nf.person == pid)
+        s, e = tx.orig(m.start(), m.end())
+        out.append(NameHit(m.start(), m.end(), m.group(0), pid, nf.kind, nf.given, nf.family))
+    return out
+
+
+_GAP_RIGHT = regex.compile(
+    r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?[A-Z][\w'.-]*(?:\s+(?:of\s+|and\s+)?(?:the\s+)?[A-Z][\w'.-]*){0,6})?"
+    r"(?:\s*\([^()\n]{1,40}\))?\s*,?\s*")
+_GAP_LEFT = regex.compile(r"\s*,\s*(?:the\s+|a\s+|who\s+is\s+(?:the\s+)?|who\s+was\s+(?:the\s+)?|now\s+(?:the\s+)?)?|\s+as\s+(?:the\s+)?")
+_MODS = regex.compile(r"former|ex-|ex|then-|then|acting|interim|outgoing|incoming|current|sitting|deputy|first",
+                      regex.IGNORECASE)
+
+
+def _tense(mods: set[str]) -> str:
+    if mods & {"former", "ex"}:
+        return FORMER
+    if mods & {"elect", "incoming", "designate"}:
+        return ELECT
+    return CURRENT
+
+
+def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
+    if kb.title_rx is None:
+        return []
+    text = tx.text
+    by_start = sorted(names, key=lambda n: n.start)
+    out: list[Mention] = []
+    used_names: set[int] = set()
+    for m in kb.title_rx.finditer(text, timeout=2.0):
+        core = m.group("core")
+        positions = kb.positions_for_core(core)
+        if not positions:
+            continue
+        mods = {x.group(0).lower().rstrip("-") for x in _MODS.finditer(
+            (m.group("mod1") or "") + " " + (m.group("mod2") or ""))}
+        if m.group("elect"):
+            mods.add("designate" if "designate" in m.group("elect").lower() else "elect")
+        if regex.match(r"(?i)deputy|vice", core):
+            mods.discard("deputy")              # the phrase itself names the deputy post
+        if "first" in mods and "deputy" not in mods:
+            mods.discard("first")
+        jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
+        # possessive of a person ("Putin's spokesman") is not a jurisdiction
+        t_start, t_end = m.start(), m.end()
+        # pair with a name to the right ("Russian President Vladimir Putin")
+        name = None
+        pairing = ""
+        for n in by_start:
+            if n.start < t_end:
+                continue
+            gap = text[t_end:n.start]
+            if len(gap) <= 90 and _GAP_RIGHT.fullmatch(gap) and "\n" not in tx.article.text[
+                    slice(*tx.orig(t_end, n.start))]:
+                name, pairing = n, "before"
+            break
+        if name is None:
+            # a name to the left ("Zelensky, Ukraine's president"; "Belousov as Minister of Defense")
+            for n in reversed(by_start):
+                if n.end > t_start:
+                    continue
+                gap = text[n.end:t_start]
+                if len(gap) <= 25 and _GAP_LEFT.fullmatch(gap) and "\n" not in tx.article.text[
+                        slice(*tx.orig(n.end, t_start))]:
+                    after = text[t_end:t_end + 12]
+                    before = text[max(0, n.start - 30):n.start]
+                    listy = regex.search(r"[A-Z][\w.'-]+,\s*$", before) or regex.match(r"\s+(?:and|&)\s", after)
+                    if not listy:
+                        name, pairing = n, ("as" if " as " in f" {gap} " else "after")
+                break
+        if name is None:
+            if regex.search(r"(?i)\bthe\s+$", text[max(0, t_start - 5):t_start]) and \
+                    (mods & {"former", "ex", "elect"}):
+                cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
+                pid = _antecedent(kb, by_start, cand, t_start)
+                if pid:
+                    out.append(Mention(pid, None, t_start, t_end, m.group(0), cand, mods,
+                                       _tense(mods), "anaphor", bool(jur)))
+            continue
+        person = kb.people[name.person]
+        cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
+        if not jur:
+            cand = {p for p in cand if kb.positions[p].jurisdiction in person.jurisdictions}
+        elif not (jur & person.jurisdictions) and pairing != "before":
+            continue
+        if "deputy" in mods:
+            cand = {p.id for p in kb.positions.values() if p.deputy_of in cand}
+        if not cand:
+            continue
+        used_names.add(name.start)
+        out.append(Mention(name.person, name, t_start, t_end, m.group(0), cand, mods, _tense(mods),
+                           pairing, bool(jur)))
+    return out
+
+
+def _antecedent(kb: KB, names: list[NameHit], positions: set[str], pos: int) -> str | None:
+    """The nearest person named before ``pos`` who ever held one of ``positions``."""
+    for n in reversed(names):
+        if n.end > pos:
+            continue
+        if pos - n.end > 3000:
+            break
+        if kb.held(n.person, positions):
+            return n.person
+    return None
+
+
+# -- validity of a title on a date --------------------------------------------------------
+def _valid(tenures: list[Tenure], tense: str, t: D, mods: set[str]) -> bool:
+    if tense == CURRENT:
+        return any(x.possibly_holding(t) for x in tenures)
+    if tense == FORMER:
+        if any(x.surely_holding(t) for x in tenures):
+            return False
+        return any(x.end_lo is not None and x.end_lo <= t for x in tenures) or any(
+            x.start_lo is None for x in tenures)
+    # elect / incoming / designate: between election (or 120 days before) and taking office
+    for x in tenures:
+        if x.start_lo is None:
+            return True
+        lo = x.elected or (x.start_lo - dt.timedelta(days=120))
+        if lo - GRACE <= t <= (x.start_hi or x.start_lo) + GRACE:
+            return True
+    return False
+
+
+def _points(tenures: list[Tenure], a: D, b: D) -> list[D]:
+    pts = {a, b}
+    for x in tenures:
+        for d in (x.start_lo, x.start_hi, x.end_lo, x.end_hi, x.elected, x.known_until):
+            if d is None:
+                continue
+            for p in (d - ONE, d, d + ONE):
+                if a <= p <= b:
+                    pts.add(p)
+    return sorted(pts)
+
+
+def _wrong_throughout(tenures: list[Tenure], tense: str, a: D, b: D, mods: set[str]) -> bool:
+    return not any(_valid(tenures, tense, p, mods) for p in _points(tenures, a, b))
+
+
+def _constraint(kb: KB, m: Mention) -> list[tuple[D, D]]:
+    """Date intervals in which the mention's title is right (from the KB)."""
+    ts = kb.held(m.person, m.positions)
+    if not ts or "then" in m.mods:
+        return []
+    if m.tense == CURRENT:
+        lo = min((x.start_lo or FAR_PAST) for x in ts)
+        hi = FAR_FUTURE if any(x.end_hi is None for x in ts) else max(x.end_hi for x in ts)
+        return [(lo, hi)]
+    if m.tense == FORMER:
+        out = []
+        ended = sorted((x for x in ts if x.end_lo is not None), key=lambda x: x.end_lo)
+        for x in ended:
+            nxt = [y for y in ts if y.start_lo and y.start_lo >= x.end_lo and y is not x]
+            hi = min(y.start_hi or y.start_lo for y in nxt) - ONE if nxt else FAR_FUTURE
+            if hi >= x.end_lo:
+                out.append((x.end_lo, hi))
+        return out
+    out = []
+    for x in ts:
+        if x.start_lo is None:
+            continue
+        lo = x.elected or (x.start_lo - dt.timedelta(days=120))
+        out.append((lo, x.start_hi or x.start_lo))
+    return out
+
+
+def _sentence_dates(tx: _Text, pos: int) -> list[tuple[D, D]]:
+    """Dates the mention's own sentence names ("In 2019, ...", "on May 3, 2018")."""
+    text = tx.text
+    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    e_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    e = min(e_candidates) if e_candidates else len(text)
+    sent = text[s:e]
+    out = []
+    for dm in scan(sent):
+        if dm.kind == "full":
+            out.append((dm.value, dm.value))
+        elif dm.kind == "month-year":
+            nxt = D(dm.value.year + (dm.value.month == 12), dm.value.month % 12 + 1, 1)
+            out.append((dm.value, nxt - ONE))
+    for y in regex.finditer(r"(?<![\w-])(?:19[5-9]\d|20\d\d)(?![\w-])", sent):
+        yy = int(y.group(0))
+        out.append((D(yy, 1, 1), D(yy, 12, 31)))
+    return out
+
+
+def _window_text(pub: Published, window: tuple[D, D]) -> str:
+    a, b = window
+    if pub.value is not None:
+        return f"the article's date ({pub.value.isoformat()}, from {pub.provenance})"
+    if a == b:
+        return f"the article's inferred date ({a.isoformat()})"
+    return f"the article's inferred date ({a.isoformat()} to {b.isoformat()})"
+
+
+# -- the article checks ---------------------------------------------------------------------
+@dataclass
+class _State:
+    kb: KB
+    tx: _Text
+    names: list[NameHit]
+    mentions: list[Mention]
+    published: Published
+    strong: dict[int, Mention] = field(default_factory=dict)
+
+
+@REGISTRY.article("consistency.date", order=5)
+def publication_date(article: Article, ctx: ArticleContext):
+    kb = get_kb(ctx.ruleset)
+    tx = _Text(article)
+    names = find_names(tx, kb)
+    mentions = find_mentions(tx, kb, names)
+    strong, weak_by = [], []
+    for i, m in enumerate(mentions):
+        if m.pairing == "anaphor" or "then" in m.mods:
+            continue
+        ivs = _constraint(kb, m)
+        if not ivs:
+            continue
+        s, e = tx.orig(m.start, m.end)
+        label = article.text[s:e]
+        if m.tense == CURRENT and len(ivs) == 1:
+            strong.append(Constraint(ivs[0][0], ivs[0][1], label, s, e, key=i))
+        else:
+            weak_by.append([Constraint(lo, hi, label, s, e, key=i, strong=False) for lo, hi in ivs])
+    pub = infer(article, strong)
+    if pub.value is None and weak_by and pub.base_window:
+        a, b = pub.base_window
+        weak = []
+        for alts in weak_by:
+            ok = [c for c in alts if c.lo <= b and c.hi >= a]
+            if ok:
+                weak.append(ok[-1])
+        pub = infer(article, strong, weak=weak)
+    ctx.data["published"] = pub
+    ctx.data["consistency"] = _State(kb, tx, names, mentions, pub)
+    ctx.record["published"] = pub.to_record()
+    return []
+
+
+def _check_window(st: _State, m: Mention) -> tuple[D, D] | None:
+    pub = st.published
+    if pub.value is not None:
+        return (pub.value - GRACE, pub.value + GRACE)
+    return pub.base_window
+
+
+@REGISTRY.article("consistency.title", order=40)
+def titles(article: Article, ctx: ArticleContext):
+    st: _State | None = ctx.data.get("consistency")
+    if st is None:
+        return []
+    kb, tx = st.kb, st.tx
+    out: list[Finding] = []
+    flagged: dict[tuple, Finding] = {}
+    for m in st.mentions:
+        person = kb.people[m.person]
+        s, e = tx.orig(m.start, m.end)
+        ts = kb.held(m.person, m.positions)
+        labels = sorted({kb.positions[p].label for p in m.positions})
+        window = _check_window(st, m)
+        key = (m.person, frozenset(m.positions), m.tense)
+        if key in flagged:
+            flagged[key].related.append(article.span(s, e).to_dict())
+            continue
+        if not ts:
+            if m.mods & {"former", "ex", "acting", "interim", "elect", "designate", "incoming", "deputy"} \
+                    or m.pairing == "anaphor":
+                continue
+            cover = [kb.positions[p].covered_from for p in m.positions]
+            if window and all(c and window[1] < c for c in cover):
+                continue            # before the KB lists every holder
+            past_kb = window is not None and window[0] > person.retrieved
+            msg = (f"{person.name}: {kb.summary(m.person)}; never {' or '.join(labels)}"
+                   + (f" as far as the knowledge base knows (to {person.retrieved.isoformat()}; "
+                      f"the article is later)" if past_kb else "") + ".")
+            f = Finding.at(article, "consistency.title", "info" if past_kb else "error", s, e, msg,
+                           evidence={"person": m.person, "title": m.title, "positions": sorted(m.positions),
+                                     "modifiers": sorted(m.mods), "kb": _kb_evidence(kb, m.person),
+                                     "past_kb": past_kb})
+            flagged[key] = f
+            out.append(f)
+            continue
+        if window is None or "then" in m.mods:
+            continue
+        a, b = window
+        if not _wrong_throughout(ts, m.tense, a, b, m.mods):
+            continue
+        # the sentence may speak of another time ("In 2019, President Trump ...")
+        if any(not _wrong_throughout(ts, m.tense, x, y, m.mods) for x, y in _sentence_dates(tx, m.start)):
+            continue
+        open_ts = [x for x in ts if x.open]
+        known = max((x.known_until for x in open_ts), default=None)
+        past_kb = known is not None and a > known
+        short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
+        what = {CURRENT: f"not {short}",
+                FORMER: f"not a former {short} but in office",
+                ELECT: f"not {short}-elect"}[m.tense]
+        if m.tense == FORMER and not any(x.possibly_holding(a) for x in ts):
+            what = f"not yet {short}, so not a former one"
+        shown = (a, b) if st.published.value is None else (st.published.value, st.published.value)
+        msg = (f"{person.name}: {kb.summary(m.person)}; {what} at {_window_text(st.published, shown)}"
+               + (f" (the knowledge base knows this only up to {known.isoformat()}; it cannot say what came after)"
+                  if past_kb else "") + ".")
+        f = Finding.at(article, "consistency.title-date", "info" if past_kb else "warning", s, e, msg,
+                       evidence={"person": m.person, "title": m.title, "tense": m.tense,
+                                 "modifiers": sorted(m.mods), "window": {"start": a.isoformat(), "end": b.isoformat()},
+                                 "date_provenance": st.published.provenance, "kb": _kb_evidence(kb, m.person),
+                                 "past_kb": past_kb})
+        flagged[key] = f
+        out.append(f)
+    out.extend(_conflicts_in_article(article, st))
+    return out
+
+
+def _kb_evidence(kb: KB, pid: str) -> dict:
+    p = kb.people[pid]
+    return {"id": pid, "name": p.name, "source": p.source, "retrieved": p.retrieved.isoformat(),
+            "tenures": [{k: v for k, v in t.raw.items() if k in ("position", "start", "end", "acting",
+                                                                  "elected", "scheduled_end")}
+                        for t in p.tenures]}
+
+
+def _incompatible(a: str, b: str) -> bool:
+    return {a, b} == {CURRENT, FORMER}
+
+
+def _conflicts_in_article(article: Article, st: _State) -> list[Finding]:
+    out = []
+    seen = set()
+    ms = [m for m in st.mentions if "then" not in m.mods]
+    for i, m2 in enumerate(ms):
+        for m1 in ms[:i]:
+            if m1.person != m2.person or not (m1.positions & m2.positions):
+                continue
+            if not _incompatible(m1.tense, m2.tense):
+                continue
+            k = (m2.person, m1.tense, m2.tense)
+            if k in seen:
+                continue
+            seen.add(k)
+            s1, e1 = st.tx.orig(m1.start, m1.end)
+            s2, e2 = st.tx.orig(m2.start, m2.end)
+            name = st.kb.people[m2.person].name
+            out.append(Finding.at(
+                article, "consistency.title-conflict", "warning", s2, e2,
+                f"{name} is called '{article.text[s2:e2]}' here but '{article.text[s1:e1]}' on line "
+                f"{article.position(s1)[0]}: one person cannot be both {m1.tense} and {m2.tense} holder "
+                f"at once.", related=[article.span(s1, e1)],
+                evidence={"person": m2.person, "tenses": [m1.tense, m2.tense]}))
+    return out
+
+
+# -- variants and house style ------------------------------------------------------------------
+def _form_hits(text: str, forms: list[str], case_sensitive: bool, exceptions: list[str]) -> list[tuple[str, int, int]]:
+    flags = 0 if case_sensitive else regex.IGNORECASE
+    alts = "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
+    rx = regex.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", flags)
+    ex_spans = []
+    for ex in exceptions:
+        for m in regex.finditer(rf"(?<![\w-]){regex.escape(ex)}(?![\w-])", text, regex.IGNORECASE):
+            ex_spans.append(m.span())
+    out = []
+    for m in rx.finditer(text, timeout=1.0):
+        if any(a <= m.start() and m.end() <= b for a, b in ex_spans):
+            continue
+        form = next((f for f in forms if (f == m.group(0) if case_sensitive else f.casefold() == m.group(0).casefold())), m.group(0))
+        out.append((form, m.start(), m.end()))
+    return out
+
+
+def _variant_groups(st: _State) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """group key -> form -> spans (normalised text) of one article."""
+    groups: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    kb = st.kb
+    for n in st.names:
+        p = kb.people[n.person]
+        if n.given:
+            g = regex.search(regex.escape(n.given), n.text)
+            if g:
+                groups.setdefault(f"person:{n.person}:given", {}).setdefault(n.given, []).append(
+                    (n.start + g.start(), n.start + g.end()))
+        if n.family and len(p.family) > 1:
+            f = regex.search(regex.escape(n.family), n.text)
+            if f:
+                groups.setdefault(f"person:{n.person}:family", {}).setdefault(n.family, []).append(
+                    (n.start + f.start(), n.start + f.end()))
+    for v in kb.variants:
+        for form, s, e in _form_hits(st.tx.text, v["forms"], v.get("case_sensitive", True),
+                                     v.get("exceptions") or []):
+            groups.setdefault(f"variant:{v['id']}", {}).setdefault(form, []).append((s, e))
+    return groups
+
+
+def _group_label(kb: KB, key: str) -> str:
+    kind, ident = key.split(":")[:2]
+    if kind == "person":
+        return kb.people[ident].name
+    v = next((x for x in kb.variants if x["id"] == ident), None)
+    return (v.get("label") or v["forms"][0]) if v else ident
+
+
+@REGISTRY.article("consistency.variant", order=41)
+def variants(article: Article, ctx: ArticleContext):
+    st: _State | None = ctx.data.get("consistency")
+    if st is None:
+        return []
+    groups = _variant_groups(st)
+    ctx.data["consistency_variants"] = groups
+    sev = st.kb.variant_settings.get("severity", "warning")
+    out = []
+    for key, forms in groups.items():
+        if len({_fold(f) for f in forms}) < 2 and len(forms) < 2:
+            continue
+        if len(forms) < 2:
+            continue
+        ordered = sorted(forms.items(), key=lambda kv: kv[1][0][0])
+        (f1, spans1), (f2, spans2) = ordered[0], ordered[1]
+        s1, e1 = st.tx.orig(*spans1[0])
+        s2, e2 = st.tx.orig(*spans2[0])
+        label = _group_label(st.kb, key)
+        counts = ", ".join(f"'{f}' {len(sp)}x" for f, sp in ordered)
+        out.append(Finding.at(
+            article, "consistency.variant", sev, s2, e2,
+            f"{label} is spelled two ways in this article: '{f2}' here and '{f1}' on line "
+            f"{article.position(s1)[0]} ({counts}).",
+            related=[article.span(s1, e1)],
+            evidence={"group": key, "forms": {f: len(sp) for f, sp in ordered}}))
+    kb = st.kb
+    kb_sev = kb.variant_settings.get("kb_form_severity", "info")
+    seen_people = set()
+    for n in st.names:
+        if n.person in seen_people or n.kind != "full":
+            continue
+        p = kb.people[n.person]
+        g_ok = not p.given or n.given == p.given[0]
+        f_ok = not p.family or n.family == p.family[0]
+        if g_ok and f_ok:
+            continue
+        if any(f"person:{n.person}:{part}" in groups and len(groups[f"person:{n.person}:{part}"]) > 1
+               for part in ("given", "family")):
+            continue                # already reported as two spellings in this article
+        seen_people.add(n.person)
+        s, e = st.tx.orig(n.start, n.end)
+        out.append(Finding.at(
+            article, "consistency.variant", kb_sev, s, e,
+            f"'{article.text[s:e]}' is a variant spelling of {p.name}, the knowledge base's form.",
+            evidence={"group": f"person:{n.person}", "scope": "kb", "form": n.text, "canonical": p.name}))
+    return out
+
+
+@REGISTRY.article("consistency.style", order=42)
+def house_style(article: Article, ctx: ArticleContext):
+    st: _State | None = ctx.data.get("consistency")
+    if st is None:
+        return []
+    sev = st.kb.house_style_settings.get("severity", "info")
+    out = []
+    for entry in st.kb.house_style:
+        hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),
+                          entry.get("exceptions") or [])
+        if not hits:
+            continue
+        form, s, e = hits[0]
+        s, e = st.tx.orig(s, e)
+        n = len(hits)
+        out.append(Finding.at(
+            article, "consistency.style", entry.get("severity", sev), s, e,
+            f"House style writes '{entry['prefer']}', not '{form}'"
+            + (f" ({n} times in this article)." if n > 1 else "."),
+            evidence={"entry": entry["id"], "prefer": entry["prefer"], "count": n,
+                      "note": entry.get("note", "")}))
+    return out
+
+
+# -- across the corpus ---------------------------------------------------------------------------
+def _fingerprint(article: Article, ctx: ArticleContext) -> dict:
+    st: _State | None = ctx.data.get("consistency")
+    if st is None:
+        return {}
+    pub = st.published
+    window = None
+    if pub.window:
+        window = (pub.window[0].isoformat(), pub.window[1].isoformat())
+    mentions = []
+    for m in st.mentions:
+        if "then" in m.mods:
+            continue
+        s, e = st.tx.orig(m.start, m.end)
+        sp = article.span(s, e)
+        mentions.append({"person": m.person, "positions": sorted(m.positions), "tense": m.tense,
+                         "span": sp.to_dict()})
+    groups = ctx.data.get("consistency_variants") or _variant_groups(st)
+    variants = {}
+    for key, forms in groups.items():
+        variants[key] = {}
+        for f, spans in forms.items():
+            s, e = st.tx.orig(*spans[0])
+            variants[key][f] = {"span": article.span(s, e).to_dict(), "count": len(spans)}
+    return {"window": window, "dated": pub.value is not None, "mentions": mentions, "variants": variants}
+
+
+def _corpus_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
+    kb = get_kb(cctx.ruleset)
+    out = CorpusOutput()
+    _corpus_conflicts(items, kb, out)
+    _corpus_variants(items, kb, out)
+    return out
+
+
+def _finding_from_span(rule: str, severity: str, span: dict, message: str, related: list[dict],
+                       evidence: dict) -> Finding:
+    from ..model import Severity
+    return Finding(rule, Severity.parse(severity), span["article"], span["line"], span["column"],
+                   span["start"], span["end"], span["text"], message, related, evidence)
+
+
+def _corpus_conflicts(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> None:
+    by_person: dict[str, list[tuple[D, D, dict]]] = {}
+    for it in items:
+        fp = it.fingerprint or {}
+        w = fp.get("window")
+        if not w:
+            continue
+        a, b = D.fromisoformat(w[0]), D.fromisoformat(w[1])
+        if (b - a).days > 7:
+            continue                # only articles whose date is known to the week
+        for m in fp.get("mentions", []):
+            by_person.setdefault(m["person"], []).append((a, b, m))
+    done = set()
+    for pid, ms in by_person.items():
+        ms.sort(key=lambda x: x[0])
+        for i, (a2, b2, m2) in enumerate(ms):
+            for a1, b1, m1 in ms[:i]:
+                if m1["span"]["article"] == m2["span"]["article"]:
+                    continue
+                if not set(m1["positions"]) & set(m2["positions"]):
+                    continue
+                if not _incompatible(m1["tense"], m2["tense"]):
+                    continue
+                if a1 > b2 + GRACE or a2 > b1 + GRACE:
+                    continue
+                # the one the KB says is wrong carries the finding, else the later one
+                target, other = m2, m1
+                ts = kb.held(pid, set(m1["positions"])) if pid in kb.people else []
+                if ts and _wrong_throughout(ts, m1["tense"], a1, b1, set()) and \
+                        not _wrong_throughout(ts, m2["tense"], a2, b2, set()):
+                    target, other = m1, m2
+                k = (target["span"]["article"], other["span"]["article"], pid)
+                if k in done:
+                    continue
+                done.add(k)
+                name = kb.people[pid].name if pid in kb.people else pid
+                out.findings.append(_finding_from_span(
+                    "consistency.title-conflict", "warning", target["span"],
+                    f"{name} is '{target['span']['text']}' here but '{other['span']['text']}' in "
+                    f"{other['span']['article']}, an article of the same dates: both cannot be right.",
+                    [other["span"]], {"person": pid, "tenses": [target["tense"], other["tense"]],
+                                      "kb": kb.summary(pid) if pid in kb.people else None}))
+
+
+def _corpus_variants(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> None:
+    uses: dict[str, dict[str, list[dict]]] = {}
+    for it in items:
+        for key, forms in ((it.fingerprint or {}).get("variants") or {}).items():
+            for form, info in forms.items():
+                uses.setdefault(key, {}).setdefault(form, []).append(info["span"])
+    sev = kb.variant_settings.get("corpus_severity", "info")
+    for key, forms in uses.items():
+        if len(forms) < 2:
+            continue
+        preferred = _preferred_order(kb, key)
+        ranked = sorted(forms.items(), key=lambda kv: (-len({s["article"] for s in kv[1]}),
+                                                       preferred.get(kv[0], 99)))
+        top_form, top_spans = ranked[0]
+        label = _group_label(kb, key)
+        for form, spans in ranked[1:]:
+            for sp in spans:
+                others = [s for s in top_spans if s["article"] != sp["article"]][:3]
+                if not others:
+                    continue
+                n = len({s["article"] for s in top_spans})
+                out.findings.append(_finding_from_span(
+                    "consistency.variant", sev, sp,
+                    f"{label}: this article writes '{form}', {n} other article(s) in the corpus write "
+                    f"'{top_form}'.", others,
+                    {"group": key, "scope": "corpus",
+                     "forms": {f: sorted({s['article'] for s in ss}) for f, ss in forms.items()}}))
+
+
+def _preferred_order(kb: KB, key: str) -> dict[str, int]:
+    kind, ident = key.split(":")[:2]
+    if kind == "person":
+        p = kb.people[ident]
+        lst = p.given if key.endswith(":given") else p.family
+    else:
+        v = next((x for x in kb.variants if x["id"] == ident), None)
+        lst = v["forms"] if v else []
+    return {f: i for i, f in enumerate(lst)}
+
+
+REGISTRY.corpus("consistency", _fingerprint, _corpus_run, order=60)

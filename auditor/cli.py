@@ -289,3 +289,46 @@ def config_cmd(config_file, as_json):
         click.echo(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render_effective(cfg), nl=False)
+
+
+@main.group("kb")
+def kb_group():
+    """Build knowledge-base packs (people, posts, tenures) from public datasets."""
+
+
+def _kb_import_options(f):
+    f = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
+                     help="Folders layered over the defaults; their kb-positions map source posts.")(f)
+    f = click.option("--retrieved", metavar="YYYY-MM-DD", default=None,
+                     help="Date the source was retrieved (default: today).")(f)
+    f = click.option("--source", "source_note", metavar="TEXT", default=None,
+                     help="Where the data came from, written into every record.")(f)
+    return f
+
+
+@kb_group.command("import-us-executive")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+@_kb_import_options
+def kb_import_us(src, out, rule_dirs, retrieved, source_note):
+    """US presidents and vice presidents from congress-legislators' executive.yaml (CC0) -> OUT."""
+    import datetime as _dt
+    from .kb_import import import_us_executive
+    pack = import_us_executive(src, out, load_rules_or_exit(rule_dirs),
+                               retrieved=retrieved or _dt.date.today().isoformat(),
+                               source=source_note or "github.com/unitedstates/congress-legislators executive.yaml")
+    click.echo(f"{len(pack['entries'])} people written to {out}")
+
+
+@kb_group.command("import-ifg")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@click.argument("out", type=click.Path(dir_okay=False))
+@_kb_import_options
+def kb_import_ifg(src, out, rule_dirs, retrieved, source_note):
+    """UK ministers from the IfG Ministers Database CSV folder (CC BY 4.0, credited) -> OUT."""
+    import datetime as _dt
+    from .kb_import import import_ifg_ministers
+    pack = import_ifg_ministers(src, out, load_rules_or_exit(rule_dirs),
+                                retrieved=retrieved or _dt.date.today().isoformat(),
+                                source=source_note or "Institute for Government Ministers Database")
+    click.echo(f"{len(pack['entries'])} people written to {out}")

@@ -31,6 +31,7 @@ class AuditOptions:
     stdin: Any = None
     engine: str = "local"          # local (serial or process pool) | dask
     scheduler: str | None = None   # dask.distributed scheduler address; None: a local cluster
+    archive: str | None = None     # archive DB (auditor.archive) the corpus checks compare against
 
 
 # -- per-article stage --------------------------------------------------------------
@@ -197,7 +198,7 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
         return out
 
     clusters = []
-    cctx = CorpusContext(ruleset=ruleset, load=load)
+    cctx = CorpusContext(ruleset=ruleset, load=load, options={"archive": options.archive})
     for check in load_all().corpus_checks():
         try:
             out = check.run(items.get(check.name, []), cctx)

@@ -246,6 +246,7 @@ def _load_config_or_exit(config_file):
 @click.option("--enable", multiple=True, metavar="RULE",
               help="Switch a rule disabled in the configuration back on (repeatable).")
 @click.option("--archive", type=click.Path(dir_okay=False), metavar="DB",
+              hidden=not hasattr(AuditOptions(), "archive"),
               help="Archive of articles seen before, compared with the incoming ones.")
 @click.pass_context
 def check_cmd(ctx, paths, config_file, since, write_baseline, fields, **params):

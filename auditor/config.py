@@ -221,8 +221,10 @@ def apply_to_ruleset(cfg: Config, ruleset) -> None:
     from .rules import validate_merged
     disabled = set(ruleset.disabled_rules) | set(cfg["disable"])
     for r in cfg["enable"]:
-        disabled.discard(r)
+        disabled.discard(r)          # `headline.*` undoes `headline.*`; an id also beats its family
     ruleset.disabled_rules = disabled
+    ruleset.enabled_rules = set(getattr(ruleset, "enabled_rules", set())) | {
+        r for r in cfg["enable"] if not r.endswith("*")}
     ruleset.severity_overrides = {**ruleset.severity_overrides, **cfg["severity"]}
     thresholds = cfg["thresholds"]
     if not thresholds:

@@ -54,10 +54,12 @@ class RuleSet:
     disabled_rules: set[str] = field(default_factory=set)      # rule ids (family.name) switched off
     severity_overrides: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)           # the folders layered, in order
+    enabled_rules: set[str] = field(default_factory=set)       # rule ids kept on despite family.*
 
     def __getstate__(self):
         return {"packs": self.packs, "disabled_rules": self.disabled_rules,
-                "severity_overrides": self.severity_overrides, "sources": self.sources}
+                "severity_overrides": self.severity_overrides, "sources": self.sources,
+                "enabled_rules": self.enabled_rules}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -72,8 +74,11 @@ class RuleSet:
         return self.pack(kind).active()
 
     def rule_enabled(self, rule: str) -> bool:
+        if rule in self.enabled_rules:
+            return True
         family = rule.split(".", 1)[0]
-        return rule not in self.disabled_rules and f"{family}.*" not in self.disabled_rules
+        return (rule not in self.disabled_rules and f"{family}.*" not in self.disabled_rules
+                and "*" not in self.disabled_rules)
 
 
 # -- regexes ---------------------------------------------------------------------

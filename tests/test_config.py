@@ -81,6 +81,12 @@ def test_severity_and_disable_reach_the_ruleset(tmp_path):
     assert not ruleset.rule_enabled("headline.sensational")
     assert ruleset.rule_enabled("duplicate.line")
     assert ruleset.severity_overrides["duplicate.*"] == "error"
+    # an enabled rule id is kept on even when its family is disabled; '*' switches everything off
+    (tmp_path / "auditor.toml").write_text("disable = ['headline.*', '*']\nenable = ['headline.sensational']\n")
+    ruleset = load_ruleset()
+    apply_to_ruleset(load_config(start=str(tmp_path)), ruleset)
+    assert ruleset.rule_enabled("headline.sensational")
+    assert not ruleset.rule_enabled("headline.other") and not ruleset.rule_enabled("duplicate.line")
 
 
 def test_command_line_overrides_the_file(tmp_path):

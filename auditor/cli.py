@@ -100,8 +100,10 @@ def common_input_options(f):
               help="Exit 1 when a finding at or above this severity is found.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any input could not be read.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (and errors on stderr).")
+@click.option("--archive", type=click.Path(dir_okay=False), metavar="DB",
+              help="Also compare with the articles stored in this archive (see `auditor archive add`).")
 def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engine, scheduler, fmt,
-              output_dir, fail_on, strict, quiet):
+              output_dir, fail_on, strict, quiet, archive):
     """Audit articles in PATH... (files, folders, or - for JSON Lines on stdin).
 
     \b
@@ -112,6 +114,8 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
     ruleset = load_rules_or_exit(rule_dirs)
     options = AuditOptions(jobs=jobs, engine=engine, scheduler=scheduler, ingest=IngestOptions(
         include=tuple(include), exclude=tuple(exclude), fields=_field_map(fields), max_bytes=max_bytes))
+    if archive:
+        options.archive = _archive_or_exit(archive, ruleset)
     progress = make_progress(paths, options.ingest, quiet or fmt == "json")
     options.progress = progress
     try:
@@ -137,6 +141,28 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
     if fails(result, fail_on) or (strict and result.errors):
         code = 1
     sys.exit(code)
+
+
+@main.command("report")
+@click.argument("report_json", type=click.Path(exists=True, dir_okay=False), metavar="REPORT_JSON")
+@click.option("--output", "-o", "output_dir", default="reports", show_default=True, metavar="DIR",
+              help="Folder for index.html and the article and cluster pages.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Rule packs the audit used (to locate headlines the same way when re-reading).")
+def report_cmd(report_json, output_dir, rule_dirs):
+    """Render the HTML report again from a saved REPORT_JSON.
+
+    The articles are read again from their paths (as saved, else relative to the
+    report's folder) to show the findings in their text; an article whose file is
+    gone or has changed shows its finding spans only, and its page says so.
+    """
+    from .output.html.render_saved import render_saved
+    try:
+        n = render_saved(report_json, output_dir, load_rules_or_exit(rule_dirs))
+    except ValueError as e:
+        click.echo(f"auditor: {report_json}: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"Report: {os.path.join(output_dir, 'index.html')} ({n} article pages)")
 
 
 @main.group("rules")
@@ -290,6 +316,93 @@ def config_cmd(config_file, as_json):
         click.echo(json.dumps(cfg.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render_effective(cfg), nl=False)
+
+
+def _archive_or_exit(path: str, ruleset) -> str:
+    """Check an archive can be used with these rules before the audit starts (exit 2 if not)."""
+    from .archive import ArchiveError, check_params, open_archive
+    try:
+        store = open_archive(path, readonly=True)
+        try:
+            check_params(store, ruleset)
+        finally:
+            store.close()
+    except (ArchiveError, OSError) as e:
+        click.echo(f"auditor: archive: {e}", err=True)
+        sys.exit(2)
+    return path
+
+
+@main.group("archive")
+def archive_group():
+    """Keep fingerprints of articles seen before, to check incoming articles against.
+
+    \b
+    auditor archive add archive.db old/            store old articles
+    auditor audit new/ --archive archive.db        report near-duplicates and reuse of them
+    """
+
+
+@archive_group.command("add")
+@click.argument("db", type=click.Path(dir_okay=False), metavar="DB")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only read matching files (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching files (repeatable).")
+@click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
+              help="Read a JSON field under another name, e.g. --field text=body.")
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Larger files (or JSONL records) are skipped.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="A folder of rule packs layered over the defaults (repeatable).")
+def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
+    """Store signatures, headline keys, line hashes and passages of the articles in PATH... in DB.
+
+    The whole add is one transaction: interrupted, it leaves DB as it was. An
+    article already stored (same path and id) is replaced.
+    """
+    from .archive import ArchiveError, SQLiteArchive, add_articles
+    from .ingest import iter_sources
+    from .model import IngestError
+    ruleset = load_rules_or_exit(rule_dirs)
+    opts = IngestOptions(include=tuple(include), exclude=tuple(exclude), fields=_field_map(fields),
+                         max_bytes=max_bytes)
+    errors = []
+
+    def articles():
+        for a in iter_sources(list(paths), opts):
+            if isinstance(a, IngestError):
+                errors.append(a)
+                click.echo(f"auditor: cannot read {a}", err=True)
+            else:
+                yield a
+    try:
+        store = SQLiteArchive(db)
+        try:
+            n = add_articles(store, articles(), ruleset)
+            total = store.count()
+        finally:
+            store.close()
+    except ArchiveError as e:
+        click.echo(f"auditor: archive: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"{db}: added {n} article(s); {total} in the archive"
+               + (f"; {len(errors)} input(s) could not be read" if errors else ""))
+
+
+@archive_group.command("info")
+@click.argument("db", type=click.Path(dir_okay=False, exists=True), metavar="DB")
+def archive_info(db):
+    """How many articles DB holds and the settings its fingerprints were made with."""
+    from .archive import ArchiveError, open_archive
+    try:
+        store = open_archive(db)
+    except ArchiveError as e:
+        click.echo(f"auditor: archive: {e}", err=True)
+        sys.exit(2)
+    click.echo(f"{db}: {store.count()} article(s)")
+    for k, v in sorted(store.params().items()):
+        click.echo(f"  {k}: {v}")
+    store.close()
 
 
 @main.group("kb")

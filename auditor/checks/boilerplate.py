@@ -252,12 +252,26 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         outlet = it.record.get("outlet") or ""
         for t in fp.get("lines", ()):
             where[(outlet, t[0])].setdefault(it.record["id"], t)
+    archived: dict[tuple[str, int], int] = {}
+    if cctx.options.get("archive"):
+        from ..archive import store_for
+        store = store_for(cctx.options, cctx.ruleset)
+        by_outlet: dict[str, list[int]] = defaultdict(list)
+        for (outlet, h), arts in where.items():
+            if len(arts) < min_count:
+                by_outlet[outlet].append(h)
+        for outlet, hs in by_outlet.items():
+            for h, c in store.line_counts(outlet, hs).items():
+                archived[(outlet, h)] = c
     out = CorpusOutput()
     for (outlet, h), arts in where.items():
-        n = len(arts)
+        n_arch = archived.get((outlet, h), 0)
+        n = len(arts) + n_arch
         if n < min_count:
             continue
         scope = f"outlet {outlet}" if outlet else "the corpus"
+        if n_arch:
+            scope += f" ({n_arch} of them in the archive)"
         ids = list(arts)
         for aid, t in arts.items():
             _, start, end, line, col, text, pos = t
@@ -270,7 +284,7 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
                 related,
                 {"category": "recurring", "recurrence": n, "scope": "outlet" if outlet else "corpus",
                  "outlet": outlet or None, "line_hash": f"{h:016x}", "position": pos,
-                 "min_count": min_count}))
+                 "min_count": min_count, "archived": n_arch}))
     return out
 
 

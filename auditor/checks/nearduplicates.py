@@ -218,6 +218,9 @@ def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     ent = entry(ruleset, "near-article")
     if ent is not None and ruleset.rule_enabled("duplicate.near-article"):
         _near(records, fps, p, ent, cctx, out)
+    aent = entry(ruleset, "archived")
+    if aent is not None and ruleset.rule_enabled("duplicate.archived") and cctx.options.get("archive"):
+        _archived(records, fps, p, aent, cctx, out)
     hent = entry(ruleset, "headline-corpus")
     if hent is not None and ruleset.rule_enabled("duplicate.headline-corpus"):
         _headlines(records, fps, p, hent, out)
@@ -291,6 +294,66 @@ def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOu
                  "measure": "exact Jaccard of word shingle sets",
                  "shingles": int(fps[m].get("n", 0)), "original_shingles": int(fps[orig].get("n", 0))}))
         out.clusters.append(Cluster("near-duplicate", members, min(sims) if sims else 1.0))
+
+
+def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
+    """Incoming articles against the archive: band-key lookups, estimate filter, exact Jaccard."""
+    from ..archive import store_for
+    store = store_for(cctx.options, cctx.ruleset)
+    if store is None:
+        return
+    by_key: dict[int, list[int]] = {}
+    for i, fp in enumerate(fps):
+        for k in fp.get("keys", ()):
+            by_key.setdefault(int(k), []).append(i)
+    cands: set[tuple[int, int]] = set()
+    for k, akey in store.lookup_band_keys(list(by_key)):
+        for i in by_key.get(k, ()):
+            cands.add((i, akey))
+    if not cands:
+        return
+    sigs = store.signatures(sorted({a for _, a in cands}))
+    keep = [(i, a) for i, a in sorted(cands) if a in sigs and
+            sk.estimate(fps[i]["sig"], sigs[a]) >= p.threshold - p.prefilter_margin]
+    if not keep:
+        return
+    archived = store.get(sorted({a for _, a in keep}))
+    new_sets = load_shingles([records[i]["id"] for i in sorted({i for i, _ in keep})], cctx, p.shingle_size)
+    old_sets = {a: body_shingles(arc.article(), arc.context(cctx.ruleset), p.shingle_size)
+                for a, arc in archived.items()}
+    matches: dict[int, list[tuple[float, int]]] = {}
+    for i, a in keep:
+        rid = records[i]["id"]
+        arc = archived.get(a)
+        if arc is None or rid not in new_sets:
+            continue
+        if arc.id == rid and arc.path == records[i].get("path"):
+            continue                        # the same article, archived earlier
+        j = verify(new_sets[rid], old_sets[a])
+        if j >= p.threshold:
+            matches.setdefault(i, []).append((j, a))
+    sev = Severity.parse(ent.get("severity", "warning"))
+    for i, found in sorted(matches.items()):
+        found.sort(key=lambda t: (-t[0], t[1]))
+        j, a = found[0]
+        arc = archived[a]
+        art = arc.article()
+        head = art.headline or (art.lines[0] if art.lines else None)
+        related = [art.span(head.start, head.end).to_dict()] if head is not None else []
+        rid = records[i]["id"]
+        anchor = fps[i].get("anchor") or (0, 0, 1, 1, "")
+        others = [{"id": archived[b].id, "path": archived[b].path, "similarity": round(s, 4)}
+                  for s, b in found[1:6]]
+        when = f", published {arc.published}" if arc.published else ""
+        out.findings.append(Finding(
+            "duplicate.archived", sev, rid, anchor[2], anchor[3], anchor[0], anchor[1], anchor[4],
+            f"Near-duplicate of archived article {arc.id}{when}: {j:.0%} of its "
+            f"{p.shingle_size}-word shingles are shared.",
+            related,
+            {"archived_id": arc.id, "archived_path": arc.path, "similarity": round(j, 4),
+             "archived_published": arc.published, "published": _pub(records[i]),
+             "measure": "exact Jaccard of word shingle sets", "shingle_size": p.shingle_size,
+             "other_matches": others, "archive": cctx.options.get("archive")}))
 
 
 def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:

@@ -171,6 +171,8 @@ def passage_findings(art_a: Article, units_a: Units, rec_a: dict, art_b: Article
             if basis == "published":
                 order = (f"this article was published first ({_pub(rec)})" if is_first else
                          f"{other.article} was published first ({_pub(orec)})")
+            elif where_b == "archive":
+                order = "publication order unknown; the archived article was stored first"
             else:
                 order = ("publication order unknown; this article was seen first" if is_first else
                          f"publication order unknown; {other.article} was seen first")
@@ -196,7 +198,11 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     out = CorpusOutput()
     ruleset = cctx.ruleset
     ent = next((e for e in ruleset.entries(KIND) if e["id"] == "passage"), None)
-    if ent is None or not ruleset.rule_enabled("reuse.passage") or len(items) < 2:
+    if ent is None or not ruleset.rule_enabled("reuse.passage"):
+        return out
+    if cctx.options.get("archive"):
+        _against_archive(items, cctx, ent, out)
+    if len(items) < 2:
         return out
     p = Params.from_ruleset(ruleset)
     fps = [it.fingerprint if it.fingerprint is not None else np.zeros(0, np.uint64) for it in items]
@@ -223,6 +229,58 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
                                              units[rb["id"]], rb, first, basis, p,
                                              ent.get("severity", "warning"), shared))
     return out
+
+
+def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, out: CorpusOutput) -> None:
+    """Passages of incoming articles standing in archived ones (findings on the incoming side)."""
+    from ..archive import store_for
+    store = store_for(cctx.options, cctx.ruleset)
+    if store is None:
+        return
+    p = Params.from_ruleset(cctx.ruleset)
+    owner: dict[int, list[int]] = {}
+    for i, it in enumerate(items):
+        fp = it.fingerprint
+        if fp is None:
+            continue
+        for h in fp.tolist():
+            owner.setdefault(int(h), []).append(i)
+    if not owner:
+        return
+    shared: dict[tuple[int, int], int] = {}
+    posting: dict[int, int] = {}
+    rows = store.lookup_passages(list(owner))
+    for h, a in rows:
+        posting[h] = posting.get(h, 0) + 1
+    for h, a in rows:
+        if posting[h] > p.max_postings:
+            continue
+        for i in owner.get(h & ((1 << 64) - 1), ()):
+            shared[(i, a)] = shared.get((i, a), 0) + 1
+    cands = [(i, a, c) for (i, a), c in sorted(shared.items()) if c >= p.min_shared]
+    if not cands:
+        return
+    archived = store.get(sorted({a for _, a, _ in cands}))
+    need = {items[i].record["id"] for i, _, _ in cands}
+    arts = cctx.load(need)
+    units_new = {aid: sentence_units(a, sketch_context(a, cctx.ruleset), p.min_sentence_words)
+                 for aid, a in arts.items()}
+    for i, a, c in cands:
+        rec = items[i].record
+        arc = archived.get(a)
+        if arc is None or rec["id"] not in arts:
+            continue
+        if arc.id == rec["id"] and arc.path == rec.get("path"):
+            continue
+        union = len(items[i].fingerprint) + arc.n_passages - c
+        if union and c / union >= p.skip_jaccard:
+            continue                        # a near-duplicate: duplicate.archived reports it
+        art_b = arc.article()
+        units_b = sentence_units(art_b, arc.context(cctx.ruleset), p.min_sentence_words)
+        first, basis = order_of(rec, arc.record(), 1, 0)
+        out.findings.extend(passage_findings(arts[rec["id"]], units_new[rec["id"]], rec, art_b, units_b,
+                                             arc.record(), first, basis, p,
+                                             ent.get("severity", "warning"), c, where_b="archive"))
 
 
 REGISTRY.corpus("reuse.passage", reuse_fingerprint, reuse_run, order=30)

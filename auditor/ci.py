@@ -95,8 +95,6 @@ def exit_code(result: AuditResult, fail_on: str, allow_unreadable: bool) -> int:
 def shown(result: AuditResult, min_severity: str) -> AuditResult:
     """What the renderers see: findings below ``min_severity`` left out."""
     level = Severity.parse(min_severity).rank
-    if level <= 1:
-        return result
     hidden = sum(1 for f in result.findings if f.severity.rank < level)
     return dataclasses.replace(
         result, findings=[f for f in result.findings if f.severity.rank >= level],
@@ -106,6 +104,10 @@ def shown(result: AuditResult, min_severity: str) -> AuditResult:
 def render(fmt: str, result: AuditResult, destination: "str | IO[str]") -> None:
     from .output import get
     try:
+        if isinstance(destination, str):        # the folder a report goes in (html: the report's)
+            folder = destination if fmt == "html" and not destination.endswith(".html") \
+                else os.path.dirname(os.path.abspath(destination))
+            os.makedirs(folder, exist_ok=True)
         get(fmt).render(result, destination)
     except OSError as e:
         raise UsageProblem(f"cannot write the {fmt} report to {destination}: "

@@ -250,6 +250,9 @@ class AuditResult:
     options: dict[str, Any] = field(default_factory=dict)
     baseline: dict[str, Any] | None = None          # baseline use: matched, new, stale entries
     suppressions: list[dict[str, Any]] | None = None   # inline suppressions and their use
+    # load(ids) -> {id: Article}: reads the chosen articles again, as the checks saw them (the
+    # report keeps no article text); set by the pipeline, used by the HTML report; never serialised.
+    load: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s.value: 0 for s in Severity}
@@ -282,6 +285,18 @@ class AuditResult:
             **({"baseline": self.baseline} if self.baseline is not None else {}),
             **({"suppressions": self.suppressions} if self.suppressions is not None else {}),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "AuditResult":
+        """The result a report JSON (see ``to_dict``) describes, without article texts."""
+        return cls(
+            tool=dict(d.get("tool") or {}), articles=list(d.get("articles") or []),
+            findings=[Finding.from_dict(f) for f in d.get("findings") or []],
+            clusters=[Cluster(c["kind"], list(c.get("members") or []), float(c.get("similarity", 0)))
+                      for c in d.get("clusters") or []],
+            errors=[IngestError(e["path"], e["message"], e.get("kind", "unreadable"), e.get("line"))
+                    for e in d.get("errors") or []],
+            baseline=d.get("baseline"), suppressions=d.get("suppressions"))
 
     def worst_severity(self) -> Severity | None:
         ranks = [f.severity for f in self.findings if not f.suppressed]

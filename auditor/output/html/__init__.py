@@ -1,0 +1,495 @@
+"""The HTML report: a static folder that opens from disk with no server and no network.
+
+``index.html``     corpus summary, reliability chart, a table of articles that sorts and
+                   filters (state kept in the URL), clusters and unreadable inputs
+``articles/*.html`` one page per article: the original text with every finding drawn in
+                   place, the side list of findings, attribution chains as diagrams, the
+                   publication date with its provenance, the reliability score and its parts
+``clusters/*.html`` one page per cluster: the members side by side, shared and differing
+                   passages marked
+``assets/``        the stylesheet and script, copied from the package (no CDN)
+
+Jinja2 with autoescape renders every page; text from articles, rule packs and file
+names is always escaped, and JSON embedded in pages has ``<`` escaped so no text can
+close its ``<script>`` block. Every file is written with ``write_atomic``.
+
+The report JSON keeps no article text. To draw findings in place the renderer needs
+the texts: ``render(..., texts=...)`` takes a mapping or a ``load(ids)`` function; by
+default it uses ``result.load`` (set by the pipeline right after an audit) or reads
+the files named by the articles' ``path`` again (``auditor report``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+from collections import Counter
+from importlib import resources
+from typing import IO, Any, Callable, Iterable, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from ...model import Article, AuditResult, Finding
+from .. import register, write_atomic
+from .highlight import FAMILIES, SEVERITY_RANK, Mark, family_class, highlight, slug, snippet
+from .svg import MARKED, chain_diagram, score_histogram
+
+GENERATOR = "auditor-html-report"
+ASSETS = ("report.css", "report.js")
+BATCH = 5000            # articles whose texts are read again at a time
+NOSCRIPT_ROWS = 1000    # rows of the plain table shown when scripts are off
+
+TextSource = "Mapping[str, str | Article] | Callable[[Iterable[str]], Mapping[str, str | Article]] | None"
+
+class _Undefined(jinja2.StrictUndefined):
+    """Missing keys test false in ``{% if %}`` (fields other checks may not have added);
+    printing or iterating one is still an error, so a typo in a template cannot pass."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("auditor.output.html", "templates"),
+    autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=_Undefined,
+)
+
+
+def script_json(obj: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' left raw."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    s = (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(s)
+
+
+_ENV.filters["script_json"] = script_json
+
+
+def page_name(article_id: str) -> str:
+    """A file name safe on every system, unique per id: a slug and a short hash."""
+    digest = hashlib.sha1(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    stem = os.path.splitext(os.path.basename(article_id.rstrip("/\\")))[0] or article_id
+    return f"{slug(stem, 40)}-{digest}.html"
+
+
+def cluster_name(index: int, kind: str) -> str:
+    return f"{slug(kind, 24)}-{index + 1}.html"
+
+
+def asset(name: str) -> str:
+    return (resources.files("auditor.output.html") / "static" / name).read_text(encoding="utf-8")
+
+
+# -- small formatting helpers ------------------------------------------------------------------
+def _fmt_value(v: Any, limit: int = 400) -> str:
+    if isinstance(v, str):
+        s = v
+    elif isinstance(v, float):
+        s = f"{v:.4g}"
+    else:
+        try:
+            s = json.dumps(v, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            s = str(v)
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+def _short(text: str, limit: int = 240) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _num(v: Any) -> float | None:
+    try:
+        return None if v is None or isinstance(v, bool) else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _as_dict(v: Any) -> dict:
+    return v if isinstance(v, dict) else {}
+
+
+def _as_list(v: Any) -> list:
+    return v if isinstance(v, list) else []
+
+
+class Layout:
+    """Where each file goes, and relative links between them."""
+
+    def __init__(self, destination: str):
+        if destination.endswith(".html"):
+            self.root = os.path.dirname(os.path.abspath(destination))
+            stem = os.path.basename(destination)[:-5]
+            self.index = os.path.basename(destination)
+            self.sub = f"{stem}_files/"
+        else:
+            self.root = os.path.abspath(destination)
+            self.index = "index.html"
+            self.sub = ""
+
+    def rel(self, from_page: str, to: str) -> str:
+        return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
+
+    def article(self, aid: str) -> str:
+        return f"{self.sub}articles/{page_name(aid)}"
+
+    def cluster(self, i: int, kind: str) -> str:
+        return f"{self.sub}clusters/{cluster_name(i, kind)}"
+
+    def asset(self, name: str) -> str:
+        return f"{self.sub}assets/{name}"
+
+    def path(self, rel: str) -> str:
+        return os.path.join(self.root, *rel.split("/"))
+
+
+# -- texts ----------------------------------------------------------------------------------
+def _text_loader(result: AuditResult, texts: Any) -> Callable[[list[str]], Mapping[str, Any]]:
+    if texts is None:
+        texts = getattr(result, "load", None)
+    if texts is None:
+        from .sources import file_loader
+        texts = file_loader(result.articles)
+    if callable(texts):
+        return texts
+    return lambda ids: {i: texts[i] for i in ids if i in texts}
+
+
+def _text_of(value: Any) -> str | None:
+    if isinstance(value, Article):
+        return value.text
+    return value if isinstance(value, str) else None
+
+
+def text_state(text: str | None, findings: list[Finding]) -> str:
+    """ok: every finding's text stands at its offsets; changed: it does not; missing: no text."""
+    if text is None:
+        return "missing"
+    for f in findings:
+        if f.end > len(text) or text[f.start:f.end] != f.text:
+            return "changed"
+    return "ok"
+
+
+# -- the renderer ------------------------------------------------------------------------------
+class Report:
+    def __init__(self, result: AuditResult, layout: Layout | None, texts: Any = None):
+        self.result = result
+        self.layout = layout
+        self.by_article: dict[str, list[Finding]] = {}
+        for f in result.findings:
+            self.by_article.setdefault(f.article, []).append(f)
+        self.ids = [a["id"] for a in result.articles]
+        self.known = set(self.ids)
+        self.records = {a["id"]: a for a in result.articles}
+        self.families = sorted({f.family for f in result.findings},
+                               key=lambda x: (FAMILIES.index(x) if x in FAMILIES else 99, x))
+        self.clusters_of: dict[str, list[int]] = {}
+        for i, c in enumerate(result.clusters):
+            for m in c.members:
+                self.clusters_of.setdefault(str(m.get("article")), []).append(i)
+        self.loader = _text_loader(result, texts) if layout else None
+        self.written: set[str] = set()
+
+    # links
+    def href(self, from_page: str, to: str) -> str:
+        return self.layout.rel(from_page, to) if self.layout else to
+
+    def article_href(self, from_page: str, aid: str, at: tuple[int, int] | None = None) -> str | None:
+        if self.layout is None or aid not in self.known:
+            return None
+        h = self.href(from_page, self.layout.article(aid))
+        return h + (f"#at={at[0]}-{at[1]}" if at else "")
+
+    def common(self, page: str) -> dict[str, Any]:
+        lay = self.layout
+        return {
+            "tool": self.result.tool,
+            "index_href": self.href(page, lay.index) if lay else "#",
+            "css_href": self.href(page, lay.asset("report.css")) if lay else None,
+            "js_href": self.href(page, lay.asset("report.js")) if lay else None,
+            "inline_css": Markup(asset("report.css")) if lay is None else None,
+            "inline_js": Markup(asset("report.js").replace("</", "<\\/")) if lay is None else None,
+            "generator": GENERATOR,
+        }
+
+    # -- index ------------------------------------------------------------------------------
+    def index_context(self) -> dict[str, Any]:
+        res = self.result
+        summary = res.summary()
+        page = self.layout.index if self.layout else "index.html"
+        fam_index = {f: i for i, f in enumerate(self.families)}
+        grid = {f: {"error": 0, "warning": 0, "info": 0} for f in self.families}
+        rows, scores = [], []
+        for rec in res.articles:
+            aid = rec["id"]
+            counts = [0] * (3 * len(self.families))
+            total = 0
+            for f in self.by_article.get(aid, ()):
+                if f.suppressed:
+                    continue
+                k = fam_index[f.family] * 3 + (3 - SEVERITY_RANK.get(f.severity.value, 1))
+                counts[k] += 1
+                grid[f.family][f.severity.value] += 1
+                total += 1
+            rel = _as_dict(rec.get("reliability"))
+            score = _num(rel.get("score"))
+            if score is not None:
+                scores.append(score)
+            pub = _as_dict(rec.get("published"))
+            rows.append([aid, rec.get("title") or "", rec.get("outlet") or "",
+                         str(pub.get("value") or ""), score, str(rel.get("grade") or ""),
+                         self.article_href(page, aid) or "", counts if total else 0, total])
+        top = max([sum(v.values()) for v in grid.values()] or [1]) or 1
+        fam_rows = [{"family": f, "cls": family_class(f), "counts": grid[f], "total": sum(grid[f].values()),
+                     "pct": round(100 * sum(grid[f].values()) / top, 1)} for f in self.families]
+        clusters = []
+        for i, c in enumerate(res.clusters):
+            members = []
+            for m in c.members:
+                aid = str(m.get("article"))
+                rec = self.records.get(aid, {})
+                members.append({"id": aid, "title": rec.get("title") or aid,
+                                "href": self.article_href(page, aid),
+                                "similarity": _num(m.get("similarity")), "original": bool(m.get("original"))})
+            clusters.append({"kind": c.kind, "similarity": c.similarity, "members": members,
+                             "href": self.href(page, self.layout.cluster(i, c.kind)) if self.layout else None})
+        data = {"families": self.families, "articles": rows}
+        return {
+            **self.common(page), "page": "index", "summary": summary, "fam_rows": fam_rows,
+            "families": [{"name": f, "cls": family_class(f)} for f in self.families],
+            "hist": score_histogram(scores) if scores else None,
+            "unscored": len(res.articles) - len(scores), "clusters": clusters,
+            "cluster_kinds": Counter(c.kind for c in res.clusters),
+            "errors": [e.to_dict() for e in res.errors], "data": data,
+            "noscript_rows": rows[:NOSCRIPT_ROWS], "options": res.options or {},
+            "baseline": res.baseline, "pages": self.layout is not None,
+        }
+
+    # -- article pages ----------------------------------------------------------------------
+    def article_context(self, pos: int, loaded: Any) -> dict[str, Any]:
+        rec = self.result.articles[pos]
+        aid = rec["id"]
+        page = self.layout.article(aid)
+        findings = self.by_article.get(aid, [])
+        text = _text_of(loaded)
+        state = text_state(text, findings)
+        marks = [Mark(i + 1, f.start, f.end, f.family, f.severity.value, f.rule, f.message, f.suppressed)
+                 for i, f in enumerate(findings)]
+        body = highlight(text, marks) if state == "ok" else None
+        snippets = [snippet(m, f.text) for m, f in zip(marks, findings)] if state != "ok" else None
+
+        from .._ci import rule_help
+        entries = []
+        for m, f in zip(marks, findings):
+            related = []
+            for r in f.related:
+                r = _as_dict(r)
+                ra = str(r.get("article", ""))
+                at = (int(r["start"]), int(r["end"])) if isinstance(r.get("start"), int) and \
+                    isinstance(r.get("end"), int) else None
+                if ra == aid:
+                    href = f"#at={at[0]}-{at[1]}" if at else None
+                else:
+                    href = self.article_href(page, ra, at)
+                related.append({"article": ra, "same": ra == aid, "href": href,
+                                "title": (self.records.get(ra) or {}).get("title"),
+                                "line": r.get("line"), "column": r.get("column"),
+                                "text": _short(r.get("text", ""), 300)})
+            entries.append({
+                "n": m.number, "rule": f.rule, "family": f.family, "cls": family_class(f.family),
+                "severity": f.severity.value, "message": f.message, "line": f.line, "column": f.column,
+                "text": _short(f.text, 400), "help": rule_help(f.rule).get("short", ""),
+                "evidence": [(str(k), _fmt_value(v)) for k, v in _as_dict(f.evidence).items()],
+                "related": related, "suppressed": f.suppressed,
+                "suppression": _as_dict(f.suppression),
+            })
+
+        attributions = _as_list(rec.get("attributions"))
+        src_spans: dict[str, tuple[int, int]] = {}
+        attr_rows = []
+        for a in attributions:
+            a = _as_dict(a)
+            src, cue = _as_dict(a.get("source")), _as_dict(a.get("cue"))
+            if isinstance(src.get("start"), int) and isinstance(src.get("end"), int):
+                src_spans[str(a.get("id"))] = (src["start"], src["end"])
+            attr_rows.append({
+                "id": str(a.get("id", "")), "line": a.get("line"), "cue": _short(cue.get("text", ""), 80),
+                "source": _short(src.get("text", ""), 120), "kind": str(src.get("kind") or ""),
+                "name": _short(src.get("name") or "", 80), "marked": src.get("kind") in MARKED,
+                "href": (f"#at={src['start']}-{src['end']}" if a.get("id") is not None and
+                         str(a.get("id")) in src_spans and state == "ok" else None),
+            })
+        if state != "ok":
+            src_spans = {}
+        label = rec.get("outlet") or "this article"
+        chains = []
+        for ch in _as_list(rec.get("chains")):
+            ch = _as_dict(ch)
+            nodes = [_as_dict(n) for n in _as_list(ch.get("nodes"))]
+            if not nodes:
+                continue
+            d = chain_diagram(nodes, src_spans, "this article")
+            d["terminal_kind"] = ch.get("terminal_kind") or nodes[-1].get("kind")
+            d["depth"] = ch.get("depth") or len(nodes)
+            d["text"] = " → ".join(["this article"] + [str(n.get("name") or n.get("kind") or "?")
+                                                      for n in nodes])
+            chains.append(d)
+
+        pub = _as_dict(rec.get("published"))
+        window = _as_dict(pub.get("window")) or None
+        evidence = [_fmt_value(e, 300) if not isinstance(e, dict) else
+                    "; ".join(f"{k}: {_fmt_value(v, 200)}" for k, v in e.items())
+                    for e in _as_list(pub.get("evidence"))]
+        rel = _as_dict(rec.get("reliability"))
+        reliability = None
+        if _num(rel.get("score")) is not None:
+            comps = []
+            for c in _as_list(rel.get("components")):
+                c = _as_dict(c)
+                comps.append({"name": str(c.get("name", "")), "value": c.get("value"),
+                              "weight": c.get("weight"), "points": _num(c.get("points")),
+                              "explanation": str(c.get("explanation") or "")})
+            pts = [c["points"] for c in comps if c["points"] is not None]
+            biggest = max([abs(p) for p in pts] or [1]) or 1
+            # one-sided bars use the whole cell; points of both signs diverge from the middle
+            axis = "both" if any(p > 0 for p in pts) and any(p < 0 for p in pts) else \
+                "neg" if any(p < 0 for p in pts) else "pos"
+            scale = 50 if axis == "both" else 100
+            for c in comps:
+                c["pct"] = round(scale * abs(c["points"]) / biggest, 1) if c["points"] is not None else 0
+                c["sign"] = "neg" if (c["points"] or 0) < 0 else "pos"
+            reliability = {"score": _num(rel["score"]), "grade": str(rel.get("grade") or ""),
+                           "components": comps, "axis": axis}
+        prev_id = self.ids[pos - 1] if pos > 0 else None
+        next_id = self.ids[pos + 1] if pos + 1 < len(self.ids) else None
+        active = [f for f in findings if not f.suppressed]
+        fam_counts = Counter(f.family for f in active)
+        return {
+            **self.common(page), "page": "article", "a": rec, "aid": aid,
+            "title": rec.get("title") or aid, "state": state, "body": body, "snippets": snippets,
+            "entries": entries, "chains": chains, "attributions": attr_rows,
+            "published": {"value": pub.get("value"), "provenance": pub.get("provenance"),
+                          "window": window, "evidence": evidence},
+            "reliability": reliability, "label": label,
+            "prev": {"href": self.article_href(page, prev_id), "title": self.records[prev_id].get("title")
+                     or prev_id} if prev_id else None,
+            "next": {"href": self.article_href(page, next_id), "title": self.records[next_id].get("title")
+                     or next_id} if next_id else None,
+            "position": pos + 1, "count": len(self.ids),
+            "fam_counts": [{"name": k, "cls": family_class(k), "n": fam_counts[k]}
+                           for k in self.families if fam_counts.get(k)],
+            "n_active": len(active),
+            "clusters": [{"href": self.href(page, self.layout.cluster(i, self.result.clusters[i].kind)),
+                          "kind": self.result.clusters[i].kind,
+                          "size": len(self.result.clusters[i].members),
+                          "similarity": self.result.clusters[i].similarity}
+                         for i in self.clusters_of.get(aid, [])],
+            "data": {"findings": len(findings)},
+        }
+
+    # -- cluster pages ----------------------------------------------------------------------
+    def cluster_context(self, i: int, loaded: Mapping[str, Any]) -> dict[str, Any]:
+        from .diff import compare
+        c = self.result.clusters[i]
+        page = self.layout.cluster(i, c.kind)
+        members = []
+        for m in c.members:
+            aid = str(m.get("article"))
+            rec = self.records.get(aid, {})
+            text = _text_of(loaded.get(aid))
+            if text is not None and text_state(text, self.by_article.get(aid, [])) != "ok":
+                text = None
+            members.append({"id": aid, "title": rec.get("title") or aid, "outlet": rec.get("outlet"),
+                            "date": _as_dict(rec.get("published")).get("value"),
+                            "href": self.article_href(page, aid), "similarity": _num(m.get("similarity")),
+                            "original": bool(m.get("original")), "text": text, "marked": None,
+                            "shared": None,
+                            "spans": [_short(f.text, 300) for f in self.by_article.get(aid, [])
+                                      if f.family in ("reuse", "duplicate") and f.text][:20]})
+        ref = next((k for k, m in enumerate(members) if m["original"]), 0)
+        have = [k for k, m in enumerate(members) if m["text"] is not None]
+        if ref in have and len(have) >= 2:
+            marked = compare([members[k]["text"] for k in have], have.index(ref))
+            for k, (html, share) in zip(have, marked):
+                members[k]["marked"], members[k]["shared"] = html, round(100 * share)
+        heads = [m["title"] for m in members]
+        head_marked = compare(heads, ref)
+        for m, (html, _) in zip(members, head_marked):
+            m["head"] = html
+        return {**self.common(page), "page": "cluster", "c": c, "number": i + 1, "members": members,
+                "ref": ref, "missing": [m for m in members if m["text"] is None],
+                "data": {"members": len(members)}}
+
+    # -- writing ----------------------------------------------------------------------------
+    def write(self, rel: str, html: str) -> None:
+        write_atomic(self.layout.path(rel), html)
+        self.written.add(os.path.normcase(self.layout.path(rel)))
+
+    def render_all(self) -> None:
+        lay = self.layout
+        for name in ASSETS:
+            self.write(lay.asset(name), asset(name))
+        article_tpl = _ENV.get_template("article.html.j2")
+        for b in range(0, len(self.ids), BATCH):
+            ids = self.ids[b:b + BATCH]
+            loaded = self.loader(ids) if self.loader else {}
+            for k, aid in enumerate(ids):
+                ctx = self.article_context(b + k, loaded.get(aid))
+                self.write(lay.article(aid), article_tpl.render(**ctx))
+        if self.result.clusters:
+            cluster_tpl = _ENV.get_template("cluster.html.j2")
+            wanted = sorted({str(m.get("article")) for c in self.result.clusters for m in c.members}
+                            & self.known)
+            loaded = self.loader(wanted) if (self.loader and wanted) else {}
+            for i in range(len(self.result.clusters)):
+                self.write(lay.cluster(i, self.result.clusters[i].kind),
+                           cluster_tpl.render(**self.cluster_context(i, loaded)))
+        self.write(lay.index, _ENV.get_template("index.html.j2").render(**self.index_context()))
+        self.remove_stale()
+
+    def remove_stale(self) -> None:
+        """Pages of an earlier report in the same folder that this one no longer has."""
+        for sub in ("articles", "clusters"):
+            folder = self.layout.path(f"{self.layout.sub}{sub}")
+            if not os.path.isdir(folder):
+                continue
+            for name in os.listdir(folder):
+                p = os.path.join(folder, name)
+                if not name.endswith(".html") or os.path.normcase(p) in self.written:
+                    continue
+                try:
+                    with open(p, "rb") as fh:
+                        head = fh.read(600)
+                    if GENERATOR.encode() in head:
+                        os.unlink(p)
+                except OSError:
+                    pass
+
+
+def render_index(result: AuditResult) -> str:
+    """index.html alone, with its stylesheet and script inline (for a stream)."""
+    return _ENV.get_template("index.html.j2").render(**Report(result, None).index_context())
+
+
+class HtmlRenderer:
+    name = "html"
+
+    def render(self, result: AuditResult, destination: "str | IO[str]", texts: Any = None) -> None:
+        """Write the report folder ``destination`` (or ``X.html`` plus ``X_files/``).
+
+        A stream gets index.html alone, self-contained. ``texts``: a mapping id -> text
+        (or Article), or a ``load(ids)`` function; default: ``result.load``, else the
+        articles' files read again.
+        """
+        if not isinstance(destination, str):
+            destination.write(render_index(result))
+            return
+        Report(result, Layout(destination), texts).render_all()
+
+
+register(HtmlRenderer())

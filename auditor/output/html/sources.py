@@ -1,0 +1,72 @@
+"""Article texts for a report rendered from a saved JSON.
+
+The report JSON keeps no article text, only the findings' spans. To draw the
+findings in place, ``file_loader`` reads the articles again from their
+``path`` (as given, else relative to the report's folder), the way the audit
+read them: the same reader, inline suppression markers stripped, the headline
+located with the default rule packs. The renderer then checks every finding's
+text against the text read; an article whose file is gone or has changed is
+shown with its finding spans only, and the page says so.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any, Callable, Iterable
+
+from ...model import Article, IngestError
+
+
+def file_loader(records: list[dict[str, Any]], base_dirs: Iterable[str] = (),
+                ruleset=None) -> Callable[[Iterable[str]], dict[str, Article]]:
+    """load(ids) -> {id: Article} for the articles whose file can be found."""
+    by_path: dict[str, list[str]] = {}
+    for r in records:
+        p = r.get("path")
+        if isinstance(p, str) and p and p != "<stdin>":
+            by_path.setdefault(p, []).append(r["id"])
+    bases = [b for b in base_dirs if b]
+
+    def locate(path: str) -> str | None:
+        candidates = [path] if os.path.isabs(path) else [path] + [os.path.join(b, path) for b in bases]
+        return next((c for c in candidates if os.path.isfile(c)), None)
+
+    def load(ids: Iterable[str]) -> dict[str, Article]:
+        from ...ingest import IngestOptions, plan_units, read_unit
+        from ...prepare import locate_headline
+        from ...suppress import strip_markers
+        nonlocal ruleset
+        if ruleset is None:
+            from ...rules import load_ruleset
+            ruleset = load_ruleset([])
+        wanted = set(ids)
+        paths = []
+        for path, members in by_path.items():
+            if wanted.intersection(members):
+                paths.append(path)
+        out: dict[str, Article] = {}
+        options = IngestOptions()
+        for path in paths:
+            real = locate(path)
+            if real is None:
+                continue
+            seen: dict[str, int] = {}
+            try:
+                for unit in plan_units([real], options):
+                    for a in read_unit(unit, options):
+                        if isinstance(a, IngestError):
+                            continue
+                        # ids are derived from the path as given at audit time
+                        aid = a.id.replace(real, path, 1) if real != path else a.id
+                        k = seen.get(aid, 0) + 1
+                        seen[aid] = k
+                        if k > 1:
+                            aid = f"{aid}#{k}"
+                        if aid in wanted:
+                            a = dataclasses.replace(a, id=aid, path=path)
+                            out[aid] = locate_headline(strip_markers(a)[0], ruleset)
+            except OSError:
+                continue
+        return out
+
+    return load

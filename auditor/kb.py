@@ -70,11 +70,15 @@ class Tenure:
             return False
         return True
 
-    def surely_holding(self, t: D) -> bool:
+    def surely_holding(self, t: D, extrapolate: bool = False) -> bool:
+        """Surely in office on ``t``. An open tenure is known only up to ``known_until``;
+        ``extrapolate`` assumes it goes on (to a scheduled end, if any)."""
         if self.start_hi is None or t < self.start_hi:
             return False
         if self.end_lo is not None:
             return t < self.end_lo
+        if extrapolate:
+            return self.scheduled_end is None or t < self.scheduled_end
         return t <= self.known_until
 
     def ended_by(self, t: D) -> bool:

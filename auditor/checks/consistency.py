@@ -117,6 +117,8 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
             people = {nf.person for nf in forms if nf.kind == kind}
         else:
             prev = regex.search(r"([\w'.-]+)\s+$", tx.text[max(0, m.start() - 40):m.start()])
+            if prev and prev.group(1).endswith(".") and len(prev.group(1)) > 3:
+                prev = None                       # the end of the previous sentence
             if prev and prev.group(1)[:1].isupper() and prev.group(1).rstrip(".").casefold().rstrip(
                     "'s") not in _HONORIFICS and not kb.jurisdiction_of(prev.group(1)):
                 if not any(prev.group(1).rstrip(".").casefold() in {t.casefold() for t in ws.split()}
@@ -237,11 +239,11 @@ def _antecedent(kb: KB, names: list[NameHit], positions: set[str], pos: int) -> 
 
 
 # -- validity of a title on a date --------------------------------------------------------
-def _valid(tenures: list[Tenure], tense: str, t: D, mods: set[str]) -> bool:
+def _valid(tenures: list[Tenure], tense: str, t: D, mods: set[str], extrapolate: bool = False) -> bool:
     if tense == CURRENT:
         return any(x.possibly_holding(t) for x in tenures)
     if tense == FORMER:
-        if any(x.surely_holding(t) for x in tenures):
+        if any(x.surely_holding(t, extrapolate) for x in tenures):
             return False
         return any(x.end_lo is not None and x.end_lo <= t for x in tenures) or any(
             x.start_lo is None for x in tenures)
@@ -267,8 +269,9 @@ def _points(tenures: list[Tenure], a: D, b: D) -> list[D]:
     return sorted(pts)
 
 
-def _wrong_throughout(tenures: list[Tenure], tense: str, a: D, b: D, mods: set[str]) -> bool:
-    return not any(_valid(tenures, tense, p, mods) for p in _points(tenures, a, b))
+def _wrong_throughout(tenures: list[Tenure], tense: str, a: D, b: D, mods: set[str],
+                      extrapolate: bool = False) -> bool:
+    return not any(_valid(tenures, tense, p, mods, extrapolate) for p in _points(tenures, a, b))
 
 
 def _constraint(kb: KB, m: Mention) -> list[tuple[D, D]]:
@@ -298,9 +301,11 @@ def _constraint(kb: KB, m: Mention) -> list[tuple[D, D]]:
     return out
 
 
-def _sentence_dates(tx: _Text, pos: int) -> list[tuple[D, D]]:
-    """Dates the mention's own sentence names ("In 2019, ...", "on May 3, 2018")."""
-    text = tx.text
+def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[D, D]]:
+    """Dates the mention's own sentence names ("In 2019, ...", "on May 3, 2018") that lie
+    a month or more before ``before`` (the article's date)."""
+    text = tx.article.text
+    pos = tx.orig(pos, pos + 1)[0]
     s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
     e_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
     e = min(e_candidates) if e_candidates else len(text)
@@ -315,6 +320,8 @@ def _sentence_dates(tx: _Text, pos: int) -> list[tuple[D, D]]:
     for y in regex.finditer(r"(?<![\w-])(?:19[5-9]\d|20\d\d)(?![\w-])", sent):
         yy = int(y.group(0))
         out.append((D(yy, 1, 1), D(yy, 12, 31)))
+    if before is not None:
+        out = [(a, b) for a, b in out if a <= before - dt.timedelta(days=30)]
     return out
 
 
@@ -418,14 +425,17 @@ def titles(article: Article, ctx: ArticleContext):
         if window is None or "then" in m.mods:
             continue
         a, b = window
-        if not _wrong_throughout(ts, m.tense, a, b, m.mods):
-            continue
-        # the sentence may speak of another time ("In 2019, President Trump ...")
-        if any(not _wrong_throughout(ts, m.tense, x, y, m.mods) for x, y in _sentence_dates(tx, m.start)):
-            continue
         open_ts = [x for x in ts if x.open]
         known = max((x.known_until for x in open_ts), default=None)
-        past_kb = known is not None and a > known
+        past_kb = False
+        if not _wrong_throughout(ts, m.tense, a, b, m.mods):
+            # past the KB's date: say what the KB would imply, as info, instead of guessing
+            if not (known and a > known and _wrong_throughout(ts, m.tense, a, b, m.mods, extrapolate=True)):
+                continue
+            past_kb = True
+        # the sentence may speak of another time ("In 2019, President Trump ...")
+        if any(not _wrong_throughout(ts, m.tense, x, y, m.mods) for x, y in _sentence_dates(tx, m.start, a)):
+            continue
         short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
         what = {CURRENT: f"not {short}",
                 FORMER: f"not a former {short} but in office",

@@ -1,0 +1,234 @@
+"""Consistency checks: titles against the knowledge base and the article's date, conflicts,
+spelling variants and house style. Seeds and small fixtures only (no ../shared)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.checks.consistency import _Text, find_mentions, find_names
+from auditor.kb import get_kb
+from auditor.model import Article, Line
+from auditor.pipeline import audit
+from auditor.rules import load_ruleset
+
+from conftest import FIXTURES, SEEDS, run_cli, validate_report
+
+FIX = FIXTURES / "consistency"
+
+
+def _article(text: str, published: str | None = None) -> Article:
+    lines, pos = [], 0
+    for i, ln in enumerate(text.split("\n")):
+        lines.append(Line(i, pos, pos + len(ln), ln, i + 1))
+        pos += len(ln) + 1
+    return Article("a", "a.txt", text, tuple(lines), published=published)
+
+
+def mentions(text: str, ruleset):
+    kb = get_kb(ruleset)
+    tx = _Text(_article(text))
+    names = find_names(tx, kb)
+    return [(m.person, sorted(m.positions), m.tense, m.pairing) for m in find_mentions(tx, kb, names)]
+
+
+def cons(result, rule=None, article=None):
+    return [f for f in result.findings if f.rule.startswith("consistency")
+            and (rule is None or f.rule == rule) and (article is None or f.article.startswith(article))]
+
+
+@pytest.fixture(scope="module")
+def seeds_result(ruleset):
+    return audit([str(SEEDS)], ruleset)
+
+
+# -- seeds -------------------------------------------------------------------------------
+def test_seed_prime_minister_zelensky_is_a_title_never_held(seeds_result):
+    fs = cons(seeds_result, "consistency.title", "000")
+    assert len(fs) == 1
+    f = fs[0]
+    assert f.text == "Ukrainian Prime Minister Volodymyr Zelensky"
+    assert f.message == ("Volodymyr Zelensky: President of Ukraine since 2019-05-20; "
+                         "never Prime Minister of Ukraine.")
+
+
+def test_seed_former_president_trump_in_mid_2025(seeds_result):
+    fs = cons(seeds_result, "consistency.title-date", "001")
+    assert len(fs) == 1
+    f = fs[0]
+    assert f.text == "former U.S. President Donald Trump"
+    assert "since 2025-01-20" in f.message and "not a former President" in f.message
+    # "the former U.S. president" later refers back to him: a related span of the same finding
+    assert any(r["text"] == "former U.S. president" for r in f.related)
+    rec = next(a for a in seeds_result.articles if a["id"].startswith("001"))
+    assert rec["published"]["provenance"] == "inferred"
+    assert rec["published"]["window"]["start"] == "2025-07-03"
+    texts = {e["text"] for e in rec["published"]["evidence"]}
+    assert {"July 3", "May 16", "June 2", "Turkish Foreign Minister Hakan Fidan"} <= texts
+
+
+def test_seed_correct_titles_not_flagged(seeds_result):
+    flagged = " ".join(f.text for f in cons(seeds_result) if f.rule.startswith("consistency.title"))
+    for ok in ("Biden", "President-elect", "Blinken", "Belousov", "Fidan", "Putin", "Peskov"):
+        assert ok not in flagged
+    rec = next(a for a in seeds_result.articles if a["id"].startswith("004"))
+    assert rec["published"]["window"] == {"start": "2024-11-05", "end": "2025-01-20"}
+    rec = next(a for a in seeds_result.articles if a["id"].startswith("003"))
+    assert rec["published"]["window"] == {"start": "2024-05-14", "end": "2025-01-20"}
+
+
+def test_seed_variants_across_corpus(seeds_result):
+    fs = [f for f in cons(seeds_result, "consistency.variant") if f.evidence.get("scope") == "corpus"]
+    got = {(f.article[:3], f.text) for f in fs}
+    assert ("000", "Kirill") in got           # vs Kyrylo in 001, 002
+    assert ("000", "Kiev") in got and ("003", "Kiev") in got   # vs Kyiv in 001, 004
+    assert ("003", "GUR") in got              # vs HUR in 000
+    assert ("004", "Zelenskyy") in got        # vs Zelensky elsewhere
+    assert all(f.severity.value == "info" for f in fs)
+    kirill = next(f for f in fs if f.text == "Kirill")
+    assert {r["article"][:3] for r in kirill.related} == {"001", "002"}
+
+
+def test_seed_skibitski_is_a_variant_spelling(seeds_result):
+    fs = [f for f in cons(seeds_result, "consistency.variant", "003") if "Skibitski" in f.text]
+    assert fs and "Vadym Skibitskyi" in fs[0].message
+
+
+def test_seed_report_validates(tmp_path):
+    p = run_cli("audit", str(SEEDS), "--format", "json", "--output", "")
+    assert p.returncode == 0, p.stderr
+    data = json.loads(p.stdout)
+    validate_report(data)
+    assert all("window" in a["published"] for a in data["articles"])
+
+
+# -- mentions ------------------------------------------------------------------------------
+def test_mention_shapes(ruleset):
+    got = mentions("Zelensky, Ukraine's president, spoke. Russia's Minister of Defense Andrei Belousov "
+                   "came. President-elect Donald Trump and former U.S. President Barack Obama met. "
+                   "The appointment of Andrei Belousov as Russia's Minister of Defense was seen.", ruleset)
+    assert ("volodymyr-zelensky", ["ua-president"], "current", "after") in got
+    assert ("andrey-belousov", ["ru-defence-minister"], "current", "before") in got
+    assert ("donald-trump", ["us-president"], "elect", "before") in got
+    assert ("barack-obama", ["us-president"], "former", "before") in got
+    assert ("andrey-belousov", ["ru-defence-minister"], "current", "as") in got
+
+
+def test_lists_and_other_people_are_not_paired(ruleset):
+    got = mentions("The leaders met Macron, Scholz, the British prime minister, and others. "
+                   "Ivanka Trump, the president's daughter, came.", ruleset)
+    assert not any(p == "olaf-scholz" for p, *_ in got)
+    assert not any(p == "donald-trump" for p, *_ in got)
+
+
+def test_deputy_title_is_not_the_post_itself(ruleset):
+    got = mentions("The deputy head of the Main Directorate of Intelligence (GUR), Vadim Skibitski, said.",
+                   ruleset)
+    assert got == [("vadym-skibitskyi", ["ua-hur-deputy-chief"], "current", "before")]
+
+
+# -- dated fixtures --------------------------------------------------------------------------
+def test_former_president_while_in_office(ruleset):
+    r = audit([str(FIX / "biden-former-2023.md")], ruleset)
+    fs = cons(r, "consistency.title-date")
+    assert [f.text for f in fs] == ["Former U.S. President Joe Biden"]
+    assert "2023-06-14, from front-matter" in fs[0].message
+    assert not cons(r, "consistency.title")
+
+
+def test_elect_after_inauguration(ruleset):
+    r = audit([str(FIX / "elect-after-inauguration.md")], ruleset)
+    fs = cons(r, "consistency.title-date")
+    assert [f.text for f in fs] == ["President-elect Donald Trump"]
+    assert "not President-elect" in fs[0].message
+
+
+def test_correct_titles_at_the_time(ruleset):
+    r = audit([str(FIX / "correct-titles.md")], ruleset)
+    assert not [f for f in cons(r) if f.rule.startswith("consistency.title")]
+    # the fixed phrase "Chicken Kiev" is no variant and no house-style matter
+    assert not cons(r, "consistency.style")
+
+
+def test_blinken_after_his_tenure(ruleset, tmp_path):
+    p = tmp_path / "a.md"
+    p.write_text("---\npublished: 2025-04-01\n---\nT\n\nSecretary of State Antony Blinken said so.\n")
+    fs = cons(audit([str(p)], ruleset), "consistency.title-date")
+    assert len(fs) == 1 and "2021-01-26 to 2025-01-20" in fs[0].message
+
+
+def test_title_conflict_in_article(ruleset):
+    r = audit([str(FIX / "conflict-in-article.md")], ruleset)
+    fs = cons(r, "consistency.title-conflict")
+    assert len(fs) == 1
+    assert fs[0].text == "former President Donald Trump"
+    assert fs[0].related[0]["text"] == "President Donald Trump"
+    v = cons(r, "consistency.variant")
+    assert any(f.text == "Kiev" and f.severity.value == "warning" for f in v)
+
+
+def test_title_conflict_across_corpus(ruleset):
+    r = audit([str(FIX / "conflict-a.md"), str(FIX / "conflict-b.md")], ruleset)
+    fs = cons(r, "consistency.title-conflict")
+    assert len(fs) == 1
+    assert fs[0].article.endswith("conflict-b.md")          # the KB says this one is wrong
+    assert fs[0].related[0]["article"].endswith("conflict-a.md")
+
+
+def test_past_the_knowledge_base_says_so(ruleset, tmp_path):
+    p = tmp_path / "late.md"
+    p.write_text("---\npublished: 2027-02-01\n---\nT\n\nFormer President Donald Trump spoke.\n")
+    fs = cons(audit([str(p)], ruleset), "consistency.title-date")
+    assert len(fs) == 1 and fs[0].severity.value == "info"
+    assert "knows this only up to 2026-06-15" in fs[0].message
+    # after the scheduled end of the term (2029-01-20) nothing is implied either way
+    p.write_text("---\npublished: 2031-02-01\n---\nT\n\nFormer President Donald Trump spoke.\n")
+    assert not cons(audit([str(p)], ruleset), "consistency.title-date")
+
+
+def test_sentence_with_its_own_year_is_not_checked_at_publication(ruleset, tmp_path):
+    p = tmp_path / "hist.md"
+    p.write_text("---\npublished: 2024-03-01\n---\nT\n\nIn 2019, Secretary of State Mike Pompeo visited Kyiv.\n"
+                 "Secretary of State Mike Pompeo also called.\n")
+    fs = cons(audit([str(p)], ruleset), "consistency.title-date")
+    assert [f.line for f in fs] == [7]
+
+
+def test_user_pack_adds_person_variant_and_house_style(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "people.yaml").write_text("""
+kind: kb-people
+version: 1
+entries:
+  - id: jane-doe
+    name: Jane Doe
+    given: [Jane]
+    family: [Doe, Dough]
+    source: "Example Gazette staff list"
+    retrieved: "2024-01-01"
+    tenures: [{position: ua-foreign-minister, start: "2030-01-01"}]
+""")
+    (rules / "variants.yaml").write_text("""
+kind: kb-variants
+version: 1
+entries:
+  - {id: springfield, kind: place, forms: [Springfield, Springfeld], source: "house list"}
+""")
+    (rules / "style.yaml").write_text("""
+kind: house-style
+version: 1
+entries:
+  - {id: kyiv, enabled: false}
+  - {id: doe, prefer: Doe, instead_of: [Dough]}
+""")
+    rs = load_ruleset([str(rules)])
+    p = tmp_path / "x.md"
+    p.write_text("---\npublished: 2024-05-01\n---\nT\n\nUkrainian Foreign Minister Jane Doe visited Springfield and Kiev.\n"
+                 "Dough later left Springfeld.\n")
+    r = audit([str(p)], rs)
+    rules_found = {(f.rule, f.text) for f in cons(r)}
+    assert ("consistency.title-date", "Ukrainian Foreign Minister Jane Doe") in rules_found
+    assert ("consistency.variant", "Springfeld") in rules_found
+    assert ("consistency.variant", "Dough") in rules_found
+    assert ("consistency.style", "Dough") in rules_found
+    assert not any(r_ == "consistency.style" and t == "Kiev" for r_, t in rules_found)

@@ -72,6 +72,30 @@ def build_ruleset(cfg: Config) -> RuleSet:
     return ruleset
 
 
+def audit_options(jobs: int, engine: str, scheduler: str | None, include, exclude,
+                  fields: dict[str, str], max_bytes: int, stdin: Any = None) -> AuditOptions:
+    """The pipeline options, as `audit` and `check` both build them."""
+    return AuditOptions(jobs=jobs, engine=engine or "local", scheduler=scheduler, stdin=stdin,
+                        ingest=IngestOptions(include=tuple(include), exclude=tuple(exclude),
+                                             fields=dict(fields), max_bytes=max_bytes))
+
+
+def checked_archive(path: str, ruleset: RuleSet) -> str:
+    """The archive path, once it is known to open and to match the rules (else UsageProblem)."""
+    if not hasattr(AuditOptions(), "archive"):
+        raise UsageProblem("archive: this version of auditor has no archive support")
+    from .archive import ArchiveError, check_params, open_archive
+    try:
+        store = open_archive(path, readonly=True)
+        try:
+            check_params(store, ruleset)
+        finally:
+            store.close()
+    except (ArchiveError, OSError) as e:
+        raise UsageProblem(f"archive: {e}") from None
+    return path
+
+
 def unreadable(result: AuditResult) -> list[IngestError]:
     return [e for e in result.errors if is_unreadable(e)]
 
@@ -132,15 +156,17 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
             baseline_entries = read_baseline(cfg["baseline"])
         except BaselineError as e:
             raise UsageProblem(str(e)) from None
-    options = AuditOptions(jobs=cfg["jobs"], stdin=run.stdin, engine=run.engine,
-                           scheduler=run.scheduler, ingest=IngestOptions(
-        include=tuple(cfg["include"]), exclude=tuple(cfg["exclude"]), fields=dict(run.fields),
-        max_bytes=cfg["max_bytes"]))
+    options = audit_options(cfg["jobs"], run.engine, run.scheduler, cfg["include"], cfg["exclude"],
+                            run.fields, cfg["max_bytes"], stdin=run.stdin)
     if cfg["archive"]:
-        if not hasattr(options, "archive"):
-            raise UsageProblem("archive: this version of auditor has no archive support")
-        options.archive = cfg["archive"]
-    result = audit(list(run.paths), ruleset, options)
+        options.archive = checked_archive(cfg["archive"], ruleset)
+    from .progress import make_progress
+    progress = make_progress(run.paths, options.ingest, cfg["format"] != "text" or bool(cfg["output_file"]))
+    options.progress = progress
+    try:
+        result = audit(list(run.paths), ruleset, options)
+    finally:
+        progress.close()
 
     if run.write_baseline:
         n = write_baseline(result, run.write_baseline)

@@ -111,9 +111,9 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
     .json (an object or a list), .jsonl/.ndjson (one article a line, also .gz).
     Findings print as path:line:col severity rule message, grouped by article.
     """
+    from .ci import audit_options
     ruleset = load_rules_or_exit(rule_dirs)
-    options = AuditOptions(jobs=jobs, engine=engine, scheduler=scheduler, ingest=IngestOptions(
-        include=tuple(include), exclude=tuple(exclude), fields=_field_map(fields), max_bytes=max_bytes))
+    options = audit_options(jobs, engine, scheduler, include, exclude, _field_map(fields), max_bytes)
     if archive:
         options.archive = _archive_or_exit(archive, ruleset)
     progress = make_progress(paths, options.ingest, quiet or fmt == "json")

@@ -160,3 +160,21 @@ def test_installed_command_exit_codes(tmp_path):
     assert bad.returncode == 1
     assert bad.stdout.startswith("::group::")
     assert run_cli("check", "--bogus", str(arts), cwd=tmp_path).returncode == 2
+
+
+def test_archive_is_compared_and_a_bad_one_exits_2(tmp_path):
+    from ci_util import cli
+    old = corpus(tmp_path, "repeated.txt", "clean.txt")
+    db = tmp_path / "archive.sqlite"
+    assert cli("archive", "add", str(db), str(old), cwd=tmp_path).exit_code == 0
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "copy.txt").write_text((old / "repeated.txt").read_text())
+    res = check(str(incoming), "--archive", str(db), "--format", "json", cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(res.stdout)["findings"]}
+    assert "duplicate.archived" in rules
+    (tmp_path / "auditor.toml").write_text("archive = 'archive.sqlite'\n")     # from the configuration
+    res = check(str(incoming), "--format", "json", cwd=tmp_path)
+    assert "duplicate.archived" in {f["rule"] for f in json.loads(res.stdout)["findings"]}
+    res = check(str(incoming), "--archive", str(tmp_path / "none.sqlite"), cwd=tmp_path)
+    assert res.exit_code == 2 and "archive" in res.stderr

@@ -262,6 +262,9 @@ def verified_pairs(records, fps, p: Params, cctx: CorpusContext):
 
 def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
     pairs, sets = verified_pairs(records, fps, p, cctx)
+    # shared with later corpus checks (reuse leaves verified near-duplicates to this check)
+    cctx.options.setdefault("_near_pairs", set()).update(
+        (records[a]["id"], records[b]["id"]) for a, b in pairs)
     if not pairs:
         return
     sev = Severity.parse(ent.get("severity", "warning"))
@@ -332,6 +335,7 @@ def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: Corp
         j = verify(new_sets[rid], old_sets[a])
         if j >= p.threshold:
             matches.setdefault(i, []).append((j, a))
+            cctx.options.setdefault("_archived_pairs", set()).add((rid, a))
     sev = Severity.parse(ent.get("severity", "warning"))
     for i, found in sorted(matches.items()):
         found.sort(key=lambda t: (-t[0], t[1]))

@@ -208,7 +208,11 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     fps = [it.fingerprint if it.fingerprint is not None else np.zeros(0, np.uint64) for it in items]
     cands = candidate_pairs(fps, p.min_shared, p.max_postings)
     pairs = []
+    near = cctx.options.get("_near_pairs", ())
     for (i, j), shared in sorted(cands.items()):
+        ids = (items[i].record["id"], items[j].record["id"])
+        if ids in near or ids[::-1] in near:
+            continue                        # a near-duplicate: duplicate.near-article reports it
         union = len(fps[i]) + len(fps[j]) - shared
         if union and shared / union >= p.skip_jaccard:
             continue
@@ -272,9 +276,11 @@ def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, ou
             continue
         if arc.id == rec["id"] and arc.path == rec.get("path"):
             continue
+        if (rec["id"], a) in cctx.options.get("_archived_pairs", ()):
+            continue                        # a near-duplicate: duplicate.archived reports it
         union = len(items[i].fingerprint) + arc.n_passages - c
         if union and c / union >= p.skip_jaccard:
-            continue                        # a near-duplicate: duplicate.archived reports it
+            continue
         art_b = arc.article()
         units_b = sentence_units(art_b, arc.context(cctx.ruleset), p.min_sentence_words)
         first, basis = order_of(rec, arc.record(), 1, 0)

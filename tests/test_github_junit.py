@@ -132,3 +132,19 @@ def test_junit_from_the_command_line(tmp_path):
     res = check(str(arts), "--report", f"junit={out}", cwd=tmp_path)
     assert res.exit_code == 0
     assert ET.parse(out).getroot().get("failures") == "0"
+
+
+def test_github_limits_per_kind_are_respected():
+    fs = [finding("a", "duplicate.line", "error", i) for i in range(1, 13)]
+    fs += [finding("b", "duplicate.line", "warning", i) for i in range(1, 4)]
+    r = result_of(fs, [("a", "a.txt"), ("b", "b.txt")], errors=[IngestError("bad.txt", "binary file", "binary")])
+    out = io.StringIO()
+    render_github(r, out)
+    cmds = parse_commands(out.getvalue())
+    kinds = [c["kind"] for c in cmds]
+    assert kinds.count("error") == 10 and kinds.count("warning") == 3
+    assert cmds[0]["file"] == "bad.txt"                    # the unreadable input comes first
+    assert cmds[-1]["kind"] == "notice" and cmds[-1]["msg"].startswith("3 more finding(s)")
+    assert "3 error" in cmds[-1]["msg"]
+    # what was left out is still in the log as plain lines
+    assert "a.txt:12:3 error duplicate.line Something is wrong." in out.getvalue()

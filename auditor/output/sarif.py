@@ -63,7 +63,7 @@ def _rule(rule: str, default_level: str) -> dict[str, Any]:
 def _related(f: Finding, paths: dict[str, str]) -> list[dict[str, Any]]:
     out = []
     for i, r in enumerate(f.related):
-        p = paths.get(r.get("article", ""), r.get("path") or r.get("article") or "")
+        p = paths.get(r.get("article", "")) or r.get("path")     # articles of this run (or with a path)
         if not p or "line" not in r:
             continue
         text = str(r.get("text", ""))

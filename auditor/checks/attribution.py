@@ -57,6 +57,8 @@ class Rules:
     skip_chunk: set[str]
     leading_drop: set[str]
     title_words: set[str]
+    role_heads: set[str]
+    outlet_doc_words: set[str]
     not_name: set[str]
     object_stop_rx: Any
     unnamed: set[str]
@@ -120,6 +122,7 @@ def rules_for(ruleset: RuleSet) -> Rules:
         fillers=low("fillers"), clause_starts=low("clause_starts"),
         skip_chunk=low("skip_chunk_starts"), leading_drop=low("leading_drop"),
         title_words=low("title_words"), not_name=low("not_name_words"),
+        role_heads=low("role_heads"), outlet_doc_words=low("outlet_document_words"),
         object_stop_rx=stop_rx, unnamed=low("unnamed"),
     )
     _CACHE.clear()
@@ -211,6 +214,15 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
     if outlet is not None:
         if anon:
             return {"kind": "anonymous", "name": phrase, "outlet": outlet["name"]}
+        after = phrase[m.end():]
+        aw = _WORD.findall(after)
+        if aw and (any(w.casefold() in R.role_heads for w in aw) or
+                   (len(aw) >= 2 and all(_is_cap(w) for w in aw[-2:]))):
+            outlet = None       # "CBS' John Dickerson", "the Fox News host": a journalist
+    if outlet is not None:
+        rest = {w.casefold() for w in re.findall(r"[A-Za-z]+", phrase.replace(m.group(0), " "))}
+        if any(search(rx, phrase) for rx in R.documents) and not rest & R.outlet_doc_words:
+            return {"kind": "document", "name": phrase, "outlet": outlet["name"]}
         return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
     if anon:
         return {"kind": "anonymous", "name": phrase}
@@ -226,6 +238,13 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
         return None
     if _role_head(R, words):
         return {"kind": "person", "name": phrase, "role": phrase, "unnamed": True}
+    titled = _titled_name(R, words)
+    if titled is not None and any(search(rx, t[titled[0][0]:titled[0][1]])
+                                  for rx in R.organizations):
+        titled = None           # "Russia's Foreign Ministry": an organisation, not a name
+    if titled is not None:
+        name, role = titled
+        return {"kind": "person", "name": t[name[0]:name[1]], "role": t[role[0]:role[1]]}
     if any(search(rx, phrase) for rx in R.documents):
         return {"kind": "document", "name": phrase}
     if any(search(rx, phrase) for rx in R.organizations):
@@ -256,13 +275,16 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
         if phrase.startswith(("The ", "the ")) and not role_words[1:]:
             # "The Baltimore Sun" style: a name with an article is not a person
             return {"kind": hint or "organization", "name": t[name_toks[0][0]:name_toks[-1][1]]}
+        titled = any(w.casefold().rstrip(".") in R.title_words | R.role_heads
+                     for _, _, w in role_words)
         for ws, we, w in role_words:
             wl = w.casefold().rstrip(".")
             if _is_cap(w) or wl in R.title_words or w.casefold() in R.title_words \
+                    or wl in R.role_heads \
                     or wl in {"of", "the", "a", "an", "for", "and", "to", "at", "in", "on"} \
-                    or w.endswith("'s") or wl.endswith("'s"):
+                    or w.endswith(("'s", "'")) or wl.endswith("'s"):
                 continue
-            if len(role_words) <= 6:
+            if titled and len(role_words) <= 6:
                 continue         # lower-case descriptive words ("top military intelligence")
             return None
         name = t[name_toks[0][0]:name_toks[-1][1]]
@@ -299,7 +321,8 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
     # trailing fillers ("had previously"), leading drop words ("However")
     while True:
         ws = _words(t, s, e)
-        if ws and ws[-1][2].casefold() in R.fillers:
+        if ws and (ws[-1][2].casefold() in R.fillers or
+                   (ws[-1][2].endswith("ly") and ws[-1][2].islower() and len(ws) > 1)):
             e = _strip(t, s, ws[-1][0])[1]
             continue
         if ws and ws[0][2].casefold() in R.leading_drop:
@@ -336,8 +359,12 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
             if picked:
                 break
             continue
+        fw = _words(t, s, e)
+        if not fw or not (_is_cap(fw[0][2]) or fw[0][2].casefold() in _DETS or
+                          fw[0][2].casefold() in R.role_heads or fw[0][2].endswith(("'s", "'"))):
+            break
         c = classify(R, t, s, e, hint)
-        if not c or len(_words(t, s, e)) > int(R.settings.get("max_source_words", 16)):
+        if not c or len(fw) > int(R.settings.get("max_source_words", 16)):
             break
         if not picked:
             picked.append((s, e, c))
@@ -361,6 +388,25 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     return min(s1, s2), max(e1, e2), c
 
 
+def _titled_name(R: Rules, words):
+    """"Cleveland Police Chief Calvin Williams": a role ending in a title word, then 1-3
+    capitalised name words. Returns ((name start, end), (role start, end)) or None."""
+    n = len(words)
+    for k in (3, 2, 1):
+        if n <= k:
+            continue
+        name, before = words[n - k:], words[n - k - 1]
+        if not all(_is_cap(w) and w.casefold().rstrip(".") not in R.title_words
+                   and w.casefold() not in R.not_name and not w.endswith(("'s", "'"))
+                   for _, _, w in name):
+            continue
+        bl = before[2].casefold().rstrip(".")
+        if bl in R.role_heads or (bl in R.title_words and bl not in {"u.s", "us", "uk", "eu", "un",
+                                                                    "nato", "the"}):
+            return (name[0][0], name[-1][1]), (words[0][0], before[1])
+    return None
+
+
 _DETS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another"}
 _PREPS = {"of", "for", "at", "to", "in", "on", "with", "from"}
 
@@ -380,13 +426,7 @@ def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
         i = 1
     elif not ws[0].endswith("'s") and _is_cap(ws[0]) and len(ws) > 1 and ws[1].casefold() in _PREPS:
         return False
-    heads = {"official", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "minister",
-             "president", "director", "secretary", "leader", "adviser", "advisor", "aide",
-             "commander", "ambassador", "envoy", "governor", "mayor", "chairman", "chairwoman",
-             "ceo", "deputy", "analyst", "economist", "expert", "officer", "prosecutor",
-             "lawyer", "attorney", "judge", "professor", "researcher", "correspondent",
-             "general", "senator", "representative", "chancellor", "premier", "speaker"}
-    heads &= R.title_words | heads
+    heads = R.role_heads
     for j in range(i, min(len(ws), i + 6)):
         wl = ws[j].casefold().rstrip(".")
         if wl in heads:
@@ -408,7 +448,7 @@ def _role_like(R: Rules, t: str, s: int, e: int) -> bool:
 
 
 def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
-                  other_cues: Iterable[int]) -> tuple[int, int]:
+                  other_cues: Iterable[int], verb: bool = False) -> tuple[int, int]:
     """The object of a cue: up to punctuation, a stop word or the next cue."""
     end = sent_end
     m = re.compile(r"[,;:.!?\"()]|\s-\s|--").search(t, cue_end, sent_end)
@@ -423,7 +463,15 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
     for c in other_cues:
         if cue_end < c < end:
             end = c
-    return _strip(t, cue_end, end)
+    s, e = _strip(t, cue_end, end)
+    first = re.match(r"\w+", t[s:e])
+    stop = _PREPS | {"about", "by", "that"}
+    if verb:
+        stop = stop | {"it", "him", "her", "them", "us", "me", "you", "the", "a", "an", "this",
+                       "his", "their", "its"} - {"the"} 
+    if first and first.group(0).casefold() in stop:
+        return s, s
+    return s, e
 
 
 def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) -> tuple[int, dict]:
@@ -542,17 +590,28 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             if c:
                 got = (s, e, c)
         direction = ent.get("source", "before")
+        if ent.get("object") == "clause" and not _clause_follows(t, ce, se):
+            before_txt = t[ss:cs].rstrip()
+            direction = "after" if direction == "either" and before_txt and \
+                before_txt[-1] in ",\"'" else None
+        if got is None and direction == "subject":
+            got = _clause_subject(R, t, ss, cs, out)
         if got is None and direction in ("after", "either"):
             inverted = direction == "after"
             if direction == "either":
                 before = t[ss:cs].rstrip()
                 inverted = bool(before) and before[-1] in ",\"'" or before == ""
             if inverted:
-                s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs])
+                s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs],
+                                     verb=direction == "either")
                 c = classify(R, t, s, e, hint) if e > s else None
                 if c:
                     e, c = _extend_appositive_name(R, t, e, se, c)
                     got = (s, e, c)
+        if got is None and direction in ("before", "either"):
+            rel = _relative_subject(R, t, ss, cs)
+            if rel is not None:
+                got = rel
         if got is None and direction in ("before", "either"):
             s, e = _segment_before(R, t, ss, cs)
             c = classify(R, t, s, e, hint if not ent.get("venue") else None) \
@@ -573,7 +632,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue
         if ent.get("noun") and c["kind"] == "vague" and direction != "before":
             continue
-        if any(a < e and s < b for a, b in used):
+        if direction != "subject" and any(a < e and s < b for a, b in used):
             continue
         used.append((s, e))
         a = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
@@ -597,6 +656,18 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                                      and not a.cue_entry.get("venue")):
                 speaker = a if speaker is None or abs(a.cue[0] - cs) < abs(speaker.cue[0] - cs) \
                     else speaker
+        if speaker is None:
+            # "Deputy Foreign Minister Danny Ayalon, in an interview with CNN, put ..."
+            sub = _clause_subject(R, t, ss, cs, [])
+            if sub is not None and sub[2]["kind"] in ("person", "organization", "pronoun",
+                                                      "anonymous"):
+                a = Attr(new_id(), (cs, ce), ent, (sub[0], sub[1]), sub[2]["kind"],
+                         sub[2].get("name"), sub[2].get("role"), sentence=(ss, se), para=pi,
+                         line=article.position(sub[0])[0])
+                a.extra = {k: v for k, v in sub[2].items() if k in ("fits",)}
+                a.content = _content(t, a, (ss, se))
+                out.append(a)
+                speaker = a
         if c is None or c["kind"] not in ("outlet", "organization", "person"):
             if speaker is not None:
                 speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": t[s:e],
@@ -614,13 +685,115 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
     return out
 
 
+def _clause_follows(t: str, ce: int, se: int) -> bool:
+    """After "reported"/"wrote": that, a quote, punctuation, the end, or a time phrase."""
+    rest = t[ce:se].lstrip()
+    if not rest or rest[0] in ',.:;"\'(-':
+        return True
+    w = re.match(r"\w+", rest)
+    return bool(w) and w.group(0).casefold() in {"that", "on", "in", "last", "this", "earlier",
+                                                 "today", "yesterday", "recently", "previously",
+                                                 "monday", "tuesday", "wednesday", "thursday",
+                                                 "friday", "saturday", "sunday"}
+
+
+def _tail_np(R: Rules, t: str, s: int, e: int):
+    """The noun phrase ending at ``e``: capitalised words, titles, role nouns ("drawing praise
+    from Republican President Donald Trump" -> "Republican President Donald Trump")."""
+    words = _words(t, s, e)
+    start = None
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i][2]
+        wl = w.casefold().rstrip(".")
+        if _is_cap(w) or wl in R.title_words or wl in R.role_heads or w.endswith(("'s", "'")) \
+                or (wl in {"of", "and"} and i + 1 < len(words) and _is_cap(words[i + 1][2])):
+            start = i
+            continue
+        if wl in _DETS and start is not None:
+            start = i
+        break
+    if start is None:
+        return None
+    ps, pe = words[start][0], words[-1][1]
+    pe = _strip(t, ps, e)[1]
+    if start < len(words) and words[start][2].casefold() in {"of", "and"}:
+        return None
+    c = classify(R, t, ps, pe)
+    if c and c["kind"] in ("person", "organization", "outlet", "anonymous", "document"):
+        return ps, pe, c
+    return None
+
+
+def _relative_subject(R: Rules, t: str, ss: int, cs: int):
+    """"Harry Reid, who noted ...", "the intelligence community, which says ...": the source is
+    the phrase before the relative pronoun."""
+    m = re.search(r"(?:^|[\s,])(who|which)\s+(?:\w+\s+){0,2}$", t[ss:cs])
+    if not m:
+        return None
+    between = t[ss + m.end(1):cs].split()
+    if any(w.casefold() not in R.fillers for w in between):
+        return None
+    end = ss + m.start(1)
+    s, e = _strip(t, ss, end)
+    if e <= s:
+        return None
+    tail = _tail_np(R, t, s, e)
+    if tail is not None:
+        return tail
+    ap = _appositive_before(R, t, ss, e + 1 if t[e:e + 1] == "," else e, None)
+    if ap:
+        return ap
+    s2, e2 = _segment_before(R, t, ss, end)
+    c = classify(R, t, s2, e2) if e2 > s2 and len(_words(t, s2, e2)) <= 10 else None
+    return (s2, e2, c) if c else None
+
+
+def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
+    """The subject of the clause a gerund or a venue phrase hangs on ("Trump met ...,
+    saying"): an attribution found earlier in the sentence, else the phrase that opens the
+    clause."""
+    if found:
+        a = found[-1]
+        return a.source[0], a.source[1], {"kind": a.kind, "name": a.name, "role": a.role,
+                                          "fits": a.extra.get("fits")}
+    seg = t[ss:cs]
+    starts = [0] + [m.end() for m in re.finditer(r"(?:,\s*but|;|,\s*and|,\s*while|\bbut)\s+",
+                                                  seg)]
+    for st in reversed(starts):
+        s = ss + st
+        m = re.match(r"(?:[A-Z][\w.'&-]*|[a-z][\w'-]*)(?:\s+(?:[A-Z][\w.'&-]*|of|the|for|"
+                     r"[a-z][\w'-]*(?=\s+[A-Z])))*", t[s:cs])
+        if not m:
+            continue
+        words = _words(t, s, s + m.end())
+        # take the leading words up to the first lower-case word that is not a title
+        e = s
+        for ws, we, w in words:
+            wl = w.casefold().rstrip(".")
+            if _is_cap(w) or wl in R.title_words or wl in R.role_heads or \
+                    wl in {"of", "the", "a", "an", "for"} or w.endswith(("'s", "'")):
+                e = we
+                continue
+            break
+        s1, e1 = _strip(t, s, e)
+        if e1 <= s1:
+            continue
+        ws_ = _words(t, s1, e1)
+        if ws_ and ws_[0][2].casefold() in R.leading_drop:
+            s1 = _strip(t, ws_[0][1], e1)[0]
+        c = classify(R, t, s1, e1) if e1 > s1 else None
+        if c and c["kind"] in ("person", "organization", "outlet", "pronoun", "anonymous"):
+            return s1, e1, c
+    return None
+
+
 _NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
                    "to", "for", "with", "these", "those", "such", "whose"}
 
 
 def _noun_use(t: str, ss: int, cue) -> bool:
     """"its claims", "the cited source": the cue word is a noun or an adjective here."""
-    if cue[3].groupdict().get("source"):
+    if cue[3].groupdict().get("source") or " " in cue[3].group(0):
         return False
     prev_word = re.search(r"(\w+)\W*$", t[ss:cue[0]])
     return bool(prev_word) and prev_word.group(1).casefold() in _NOT_BEFORE_CUE

@@ -88,3 +88,16 @@ def test_suppressed_findings_stay_marked(tmp_path, sarif_validator):
     assert kinds == ["external", "inSource"]
     inline = next(r for r in results if r["suppressions"][0]["kind"] == "inSource")
     assert inline["suppressions"][0]["justification"] == "the quote is repeated on purpose"
+
+
+def test_rule_help_catalogue_is_complete():
+    import yaml
+
+    from auditor.output._ci import rule_help
+    from conftest import ROOT
+    cat = yaml.safe_load((ROOT / "auditor" / "output" / "rule_help.yaml").read_text())
+    for rid, entry in cat["rules"].items():
+        assert set(entry) >= {"name", "short", "help"}, rid
+        assert rid.split(".", 1)[0] in cat["families"], rid
+    h = rule_help("nosuchfamily.rule")          # unknown rules still get usable metadata
+    assert h["short"] and h["help"] and h["name"] == "NosuchfamilyRule"

@@ -418,7 +418,7 @@ class Report:
             for k, (html, share) in zip(have, marked):
                 members[k]["marked"], members[k]["shared"] = html, round(100 * share)
         heads = [m["title"] for m in members]
-        head_marked = compare(heads, ref)
+        head_marked = compare(heads, ref, min_run=1)
         for m, (html, _) in zip(members, head_marked):
             m["head"] = html
         return {**self.common(page), "page": "cluster", "c": c, "number": i + 1, "members": members,

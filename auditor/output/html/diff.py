@@ -21,15 +21,17 @@ def words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     return spans, keys
 
 
-def shared_flags(ref_keys: list[str], other_keys: list[str]) -> tuple[list[bool], list[bool]]:
-    """For each word of each side: is it in an aligned equal run?"""
+def shared_flags(ref_keys: list[str], other_keys: list[str],
+                 min_run: int = 1) -> tuple[list[bool], list[bool]]:
+    """For each word of each side: is it in an aligned equal run of ``min_run`` words or more?
+    (Single common words such as "the" inside rewritten passages do not count as shared.)"""
     from rapidfuzz.distance import Indel
     a = [False] * len(ref_keys)
     b = [False] * len(other_keys)
     if not ref_keys or not other_keys:
         return a, b
     for op in Indel.opcodes(ref_keys, other_keys):
-        if op.tag == "equal":
+        if op.tag == "equal" and op.src_end - op.src_start >= min_run:
             for i in range(op.src_start, op.src_end):
                 a[i] = True
             for j in range(op.dest_start, op.dest_end):
@@ -60,7 +62,7 @@ def render_marked(text: str, spans: list[tuple[int, int]], flags: list[bool]) ->
     return Markup("").join(out)
 
 
-def compare(texts: list[str], ref: int = 0) -> list[tuple[Markup, float]]:
+def compare(texts: list[str], ref: int = 0, min_run: int = 3) -> list[tuple[Markup, float]]:
     """Each text marked against the reference, with the share of its words found there."""
     tokenised = [words(t) for t in texts]
     ref_spans, ref_keys = tokenised[ref]
@@ -69,7 +71,7 @@ def compare(texts: list[str], ref: int = 0) -> list[tuple[Markup, float]]:
     for k, (spans, keys) in enumerate(tokenised):
         if k == ref:
             continue
-        a, b = shared_flags(ref_keys, keys)
+        a, b = shared_flags(ref_keys, keys, min_run)
         ref_flags = [x or y for x, y in zip(ref_flags, a)]
         out[k] = (render_marked(texts[k], spans, b), (sum(b) / len(b)) if b else 0.0)
     out[ref] = (render_marked(texts[ref], ref_spans, ref_flags),

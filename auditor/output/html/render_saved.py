@@ -10,15 +10,17 @@ from .sources import file_loader
 
 def load_report(path: str) -> AuditResult:
     """The result a report JSON holds; ValueError when it is not one (schema-checked)."""
-    import jsonschema
+    from importlib import resources
 
-    from ...schemas import load_schema
+    import jsonschema
+    schema = json.loads((resources.files("auditor.schemas") / "report.schema.json")
+                        .read_text(encoding="utf-8"))
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ValueError(f"not a readable report JSON: {e}") from None
-    errors = sorted(jsonschema.Draft202012Validator(load_schema("report")).iter_errors(data),
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
                     key=lambda e: list(e.absolute_path))
     if errors:
         e = errors[0]

@@ -50,18 +50,19 @@ def file_loader(records: list[dict[str, Any]], base_dirs: Iterable[str] = (),
             real = locate(path)
             if real is None:
                 continue
-            seen: dict[str, int] = {}
+            # the k-th article read from a file is the k-th record with that path: ids depend on
+            # the folder the audit was given, the order in a file does not
+            members = by_path[path]
             try:
+                k = 0
                 for unit in plan_units([real], options):
                     for a in read_unit(unit, options):
                         if isinstance(a, IngestError):
                             continue
-                        # ids are derived from the path as given at audit time
-                        aid = a.id.replace(real, path, 1) if real != path else a.id
-                        k = seen.get(aid, 0) + 1
-                        seen[aid] = k
-                        if k > 1:
-                            aid = f"{aid}#{k}"
+                        if k >= len(members):
+                            break
+                        aid = members[k]
+                        k += 1
                         if aid in wanted:
                             a = dataclasses.replace(a, id=aid, path=path)
                             out[aid] = locate_headline(strip_markers(a)[0], ruleset)

@@ -225,6 +225,8 @@
       if (!keepPage) state.page = "1";
       compute(); render();
     }
+    var form = document.getElementById("filters");
+    if (form) form.addEventListener("submit", function (ev) { ev.preventDefault(); });
     var timer = null;
     el.q.addEventListener("input", function () {
       clearTimeout(timer);

@@ -568,7 +568,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         for m in finditer(rx, t, ss, se):
             found.append((m.start(), m.end(), ent, m))
     # longest match first at a position; drop cues inside a longer cue
-    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), 0 if x[2].get("hop") else 1))
     cues = []
     for c in found:
         if any(c[0] < o[1] and o[0] < c[1] for o in cues):
@@ -858,11 +858,11 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
         if not prev:
             continue
         if hop == "inner":
-            a.parent = prev[-1]
+            _set_parent(a, prev[-1])
         elif hop == "outer":
             p = prev[-1]
             if p.parent is None:
-                p.parent = a
+                _set_parent(p, a)
     # pronouns and back-references
     frame: Attr | None = None
     article_frame = next((a for a in attrs if a.scope_article and a.kind == "outlet"), None)
@@ -893,15 +893,16 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
         a.extra["frame"] = frame
     # nested statements: "media reports claimed that Budanov had said ..."
     for a in body:
-        if a.parent is not None or a.venue_of is not None or a.kind == "reference":
-            continue
+        if a.parent is not None or a.venue_of is not None or a.kind == "reference" \
+                or a.cue_entry.get("source") == "after":
+            continue            # "according to X" inside a claim is the article's own aside
         for b in body:
             if b is a or b.content is None or b.sentence != a.sentence or b.venue_of is not None:
                 continue
             if b.content[0] <= a.cue[0] < b.content[1] and b.kind in ("vague", "outlet",
                                                                      "anonymous") \
                     and b.parent is not a:
-                a.parent = _deepest(b, body) if b.kind == "outlet" else b
+                _set_parent(a, _deepest(b, body) if b.kind == "outlet" else b)
                 break
     # same-sentence relay: "Budanov said ..., reports A with reference to B"
     for a in body:
@@ -911,7 +912,7 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
                and b.venue_of is None and not b.cue_entry.get("venue") and b.parent is None
                and b is not a and b.cue[0] > a.cue[0]]
         if rel:
-            a.parent = _deepest(rel[0], body)
+            _set_parent(a, _deepest(rel[0], body))
     # anonymous sources hang from the outlet being relayed
     for a in body:
         if a.parent is not None or a.eff_kind != "anonymous" or a.venue_of is not None:
@@ -922,11 +923,21 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
             q = next((b for b in body if b.kind == "outlet" and b.name == a.outlet_qualifier),
                      None)
             if q is not None:
-                a.parent = q
+                _set_parent(a, q)
                 continue
         f = a.extra.get("frame") or article_frame
         if f is not None and f is not a:
-            a.parent = f
+            _set_parent(a, f)
+
+
+def _set_parent(a: Attr, p: "Attr | None") -> None:
+    """Link ``a`` below ``p`` unless that would make a loop."""
+    seen, x = 0, p
+    while x is not None and seen < 20:
+        if x is a:
+            return
+        x, seen = x.parent, seen + 1
+    a.parent = p
 
 
 def _deepest(a: Attr, body: list[Attr]) -> Attr:
@@ -1121,7 +1132,7 @@ def attribution(article: Article, ctx: ArticleContext):
         out.append(Finding.at(
             article, "attribution.anonymous", _sev(R, "anonymous"), first.source[0],
             first.source[1],
-            f"{len(ids)} statement{'s' if len(ids) != 1 else ''} rest on unnamed sources"
+            f"{len(ids)} statement{'s rest' if len(ids) != 1 else ' rests'} on unnamed sources"
             f"{' via ' + ' -> '.join(via) if via else ''}: {', '.join(descs[:6])}"
             f"{' and more' if len(descs) > 6 else ''}.",
             related=[article.span(*by_id[i].source) for i in ids[1:]],
@@ -1157,10 +1168,11 @@ def attribution(article: Article, ctx: ArticleContext):
     # circular: an outlet citing itself
     own = (article.outlet or "").casefold()
     for ch in chains:
-        names = [n["name"].casefold() for n in ch["nodes"] if n["kind"] == "outlet"]
-        loop = next((x for i, x in enumerate(names) if x in names[:i]), None)
+        onames = [n["name"] for n in ch["nodes"] if n["kind"] == "outlet"]
+        names = [x.casefold() for x in onames]
+        loop = next((onames[i] for i, x in enumerate(names) if x in names[:i]), None)
         if loop is None and own and own in names[1:]:
-            loop = own
+            loop = article.outlet
         if loop is not None:
             first = by_id[ch["nodes"][0]["attribution"]]
             out.append(Finding.at(

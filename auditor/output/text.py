@@ -48,6 +48,9 @@ def render_text(result: AuditResult, fh: IO[str], min_severity: Severity | None 
                               if c.get("points"))
             if parts:
                 fh.write(f"    score: {parts}\n")
+                for c in rel["components"]:
+                    if c.get("points") and c.get("explanation"):
+                        fh.write(f"      {c['name']}: {c['explanation']}\n")
     if any(e.unreadable for e in result.errors):
         fh.write("Unreadable inputs:\n")
         for e in result.errors:

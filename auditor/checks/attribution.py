@@ -430,7 +430,9 @@ def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
     for j in range(i, min(len(ws), i + 6)):
         wl = ws[j].casefold().rstrip(".")
         if wl in heads:
-            nxt = ws[j + 1].casefold() if j + 1 < len(ws) else None
+            nxt = ws[j + 1].casefold().rstrip(".") if j + 1 < len(ws) else None
+            if nxt is not None and (nxt in heads or nxt in R.title_words) and not _is_cap(ws[j + 1]):
+                continue        # "the deputy head of ...", "a senior policy adviser"
             return nxt is None or nxt in _PREPS
         if wl in _PREPS:
             return False
@@ -973,6 +975,22 @@ def _canonical_names(attrs: list[Attr]) -> None:
             a.name = full.get(a.name.casefold(), a.name)
 
 
+def _original_spelling(attrs: list[Attr], t: str, original: str) -> None:
+    """Names and roles were read on the straightened copy; give them the original's quotes."""
+    if t == original:
+        return
+    for a in attrs:
+        for key in ("name", "role"):
+            v = getattr(a, key)
+            if not v:
+                continue
+            i = t.find(v, max(0, a.source[0] - 300), a.source[1] + 300)
+            if i < 0:
+                i = t.find(v)
+            if i >= 0:
+                setattr(a, key, original[i:i + len(v)])
+
+
 def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
     chains: dict[tuple, dict] = {}
     order: list[tuple] = []
@@ -1074,6 +1092,7 @@ def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict],
     paras = [ln for ln in article.lines if ln.text.strip()]
     link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
     _canonical_names(attrs)
+    _original_spelling(attrs, t, article.text)
     chains = build_chains(attrs)
     # original text for the records: spans are the same, text is the original's
     records = [to_record(a, article.text) for a in attrs]

@@ -201,7 +201,7 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
             return {"kind": "reference", "name": None}
     for ent, rx in R.pronouns:
         if search(rx, phrase):
-            return {"kind": "pronoun", "name": None, "fits": list(ent.get("fits", []))}
+            return {"kind": "pronoun", "name": ent.get("name"), "fits": list(ent.get("fits", []))}
     for rx in R.vague:
         if search(rx, phrase):
             return {"kind": "vague", "name": phrase}
@@ -303,6 +303,14 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
 # -- spans around a cue ----------------------------------------------------------------------
 def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
     """The subject phrase before a cue: from the last clause boundary to the cue."""
+    # "a senior executive (alongside others) admitted": step over a parenthesis
+    j = cue_start
+    while j > sent_start and t[j - 1] == " ":
+        j -= 1
+    if j > sent_start and t[j - 1] == ")":
+        k = t.rfind("(", sent_start, j)
+        if k > sent_start:
+            cue_start = k
     seg = t[sent_start:cue_start]
     cut = sent_start
     for m in re.finditer(r"[,;:\"()\[\]]|--|\s-\s", seg):
@@ -355,7 +363,8 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     picked: list[tuple[int, int, dict]] = []
     for s, e in chunks[:4]:
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
-        if first in R.skip_chunk or (first.endswith("ing") and len(first) > 4):
+        if first in R.skip_chunk or (first.endswith(("ing", "ed")) and len(first) > 4
+                                     and t[s:s + 1].islower()):
             if picked:
                 break
             continue
@@ -616,14 +625,23 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 got = rel
         if got is None and direction in ("before", "either"):
             s, e = _segment_before(R, t, ss, cs)
-            c = classify(R, t, s, e, hint if not ent.get("venue") else None) \
-                if e > s and len(_words(t, s, e)) <= 10 else None
+            c = classify(R, t, s, e, None) if e > s and len(_words(t, s, e)) <= 10 else None
             if c is None and e <= s:
                 ap = _appositive_before(R, t, ss, cs, None)
                 if ap:
                     got = ap
             elif c:
                 got = (s, e, c)
+            if got is None and e > s and _DESCRIPTOR.match(t[s:e]) and \
+                    ent.get("id") in ("cue-say", "cue-told"):
+                # "the juror said", "an acquaintance asks": someone described, not named
+                definite = t[s:e].split(" ", 1)[0].casefold() == "the"
+                got = (s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e],
+                              "unnamed": True, "descriptor": "definite" if definite else
+                              "indefinite"})
+            if got is None and re.search(r"\sand\s+(?:\w+ly\s+)?$", t[ss:cs]):
+                # "she turned over the assets ... and vowed to": the clause's subject
+                got = _clause_subject(R, t, ss, cs, out)
         if got is None:
             continue
         s, e, c = got
@@ -639,7 +657,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         used.append((s, e))
         a = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
-        a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id")}
+        a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id",
+                                                      "descriptor")}
         a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
         a.scope_article = bool(ent.get("scope") == "article")
         a.content = _content(t, a, (ss, se))
@@ -693,10 +712,14 @@ def _clause_follows(t: str, ce: int, se: int) -> bool:
     if not rest or rest[0] in ',.:;"\'(-':
         return True
     w = re.match(r"\w+", rest)
-    return bool(w) and w.group(0).casefold() in {"that", "on", "in", "last", "this", "earlier",
-                                                 "today", "yesterday", "recently", "previously",
-                                                 "monday", "tuesday", "wednesday", "thursday",
-                                                 "friday", "saturday", "sunday"}
+    if bool(w) and w.group(0).casefold() in {"that", "last", "this", "earlier", "today",
+                                             "yesterday", "recently", "previously", "monday",
+                                             "tuesday", "wednesday", "thursday", "friday",
+                                             "saturday", "sunday"}:
+        return True
+    # "reported on Monday that", "wrote in March"
+    return bool(re.match(r"(?:on|in)\s+(?:[A-Z][a-z]+day|January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December|\d)", rest))
 
 
 def _tail_np(R: Rules, t: str, s: int, e: int):
@@ -733,7 +756,7 @@ def _relative_subject(R: Rules, t: str, ss: int, cs: int):
     if not m:
         return None
     between = t[ss + m.end(1):cs].split()
-    if any(w.casefold() not in R.fillers for w in between):
+    if any(w.casefold() not in R.fillers and not w.endswith("ly") for w in between):
         return None
     end = ss + m.start(1)
     s, e = _strip(t, ss, end)
@@ -770,8 +793,11 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
         words = _words(t, s, s + m.end())
         # take the leading words up to the first lower-case word that is not a title
         e = s
-        for ws, we, w in words:
+        for n_, (ws, we, w) in enumerate(words):
             wl = w.casefold().rstrip(".")
+            if n_ == 0 and wl in {"he", "she", "they", "it", "we", "i"}:
+                e = we
+                break
             if _is_cap(w) or wl in R.title_words or wl in R.role_heads or \
                     wl in {"of", "the", "a", "an", "for"} or w.endswith(("'s", "'")):
                 e = we
@@ -788,6 +814,8 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
             return s1, e1, c
     return None
 
+
+_DESCRIPTOR = re.compile(r"^(?:the|a|an) [a-z][\w-]*(?: [a-z][\w-]*){0,2}$")
 
 _NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
                    "to", "for", "with", "these", "those", "such", "whose"}
@@ -884,6 +912,15 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
                 a.name = a.resolved.eff_name
             elif "person" in fits:
                 a.name = _mention_before(R, a, paras_text)
+        elif a.extra.get("descriptor") == "definite":
+            # "the juror said", "the billionaire said": someone already introduced
+            for b in reversed(body[:i]):
+                if a.para - b.para > lookback:
+                    break
+                if b.venue_of is None and b.eff_kind in ("person", "anonymous") \
+                        and b.kind not in ("pronoun", "reference"):
+                    a.kind, a.name, a.role = b.eff_kind, b.eff_name, a.role
+                    break
         elif a.kind == "reference":
             target = frame or article_frame
             if target is not None:

@@ -282,6 +282,10 @@ class SQLiteArchive:
 
 
 def open_archive(path: str, readonly: bool = True) -> ArchiveStore:
+    """The archive at ``path``: a Redis URL (redis://host:port/db?prefix=name) or a SQLite file."""
+    from .archive_redis import RedisArchive, is_redis_url
+    if is_redis_url(path):
+        return RedisArchive(path, readonly=readonly)
     return SQLiteArchive(path, readonly=readonly)
 
 

@@ -360,7 +360,7 @@ def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
     The whole add is one transaction: interrupted, it leaves DB as it was. An
     article already stored (same path and id) is replaced.
     """
-    from .archive import ArchiveError, SQLiteArchive, add_articles
+    from .archive import ArchiveError, add_articles, open_archive
     from .ingest import iter_sources
     from .model import IngestError
     ruleset = load_rules_or_exit(rule_dirs)
@@ -376,7 +376,7 @@ def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
             else:
                 yield a
     try:
-        store = SQLiteArchive(db)
+        store = open_archive(db, readonly=False)
         try:
             n = add_articles(store, articles(), ruleset)
             total = store.count()
@@ -390,7 +390,7 @@ def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
 
 
 @archive_group.command("info")
-@click.argument("db", type=click.Path(dir_okay=False, exists=True), metavar="DB")
+@click.argument("db", type=click.Path(dir_okay=False), metavar="DB")
 def archive_info(db):
     """How many articles DB holds and the settings its fingerprints were made with."""
     from .archive import ArchiveError, open_archive

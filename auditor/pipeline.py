@@ -103,12 +103,16 @@ def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions) -> list[ArticleR
     return out
 
 
-def run_article_stage(units: Iterable, ruleset: RuleSet,
-                      options: AuditOptions) -> Iterator[ArticleResult | IngestError]:
-    """Results of every unit, in input order, on the engine the options name."""
+def run_article_stage(units: Iterable, ruleset: RuleSet, options: AuditOptions,
+                      engine_out: dict | None = None) -> Iterator[ArticleResult | IngestError]:
+    """Results of every unit, in input order, on the engine the options name.
+
+    An engine may leave more in ``engine_out`` (Dask: candidate pairs grouped on the cluster,
+    as ordinals of the article results).
+    """
     if options.engine == "dask":
         from .dask_engine import run_units
-        yield from run_units(units, ruleset, options)
+        yield from run_units(units, ruleset, options, engine_out if engine_out is not None else {})
         return
     jobs = max(1, options.jobs or 1)
     if jobs == 1:
@@ -151,7 +155,8 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     items: dict[str, list[CorpusItem]] = {}
     order: dict[str, int] = {}
     n = 0
-    for res in run_article_stage(units(), ruleset, options):
+    engine_out: dict[str, Any] = {}
+    for res in run_article_stage(units(), ruleset, options, engine_out):
         if isinstance(res, IngestError):
             errors.append(res)
             continue
@@ -199,6 +204,10 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
 
     clusters = []
     cctx = CorpusContext(ruleset=ruleset, load=load, options={"archive": options.archive})
+    if "candidates" in engine_out:     # ordinals of article results -> article ids
+        cctx.options["candidates"] = {
+            name: {(records[a]["id"], records[b]["id"]) for a, b in pairs}
+            for name, pairs in engine_out["candidates"].items()}
     for check in load_all().corpus_checks():
         try:
             out = check.run(items.get(check.name, []), cctx)

@@ -61,3 +61,18 @@ def test_a_failing_check_is_an_error_for_that_article_and_the_run_goes_on(rulese
     assert "check test.broken failed on 000_51063113c359c1fa.txt: ValueError: boom" in errs[0].message
     assert len(res.articles) == 5
     assert any(f.rule == "duplicate.headline" and f.article.startswith("000_") for f in res.findings)
+
+
+def test_dask_groups_band_keys_by_a_shuffle_with_the_same_clusters(ruleset):
+    """Real BBC near-duplicates: candidates grouped on the cluster give the local engine's report."""
+    from auditor.dask_engine import run_units
+    bbc = str(FIXTURES / "duplicates" / "bbc")
+    local = audit([bbc], ruleset, AuditOptions(jobs=1))
+    assert any(c.kind == "near-duplicate" for c in local.clusters)
+    out: dict = {}
+    opts = AuditOptions(engine="dask", jobs=2)
+    results = list(run_units(plan_units([bbc], opts.ingest), ruleset, opts, out))
+    assert out["candidates"]["duplicate.near"], "the shuffle found no candidate pairs"
+    assert len([r for r in results if hasattr(r, "record")]) == len(local.articles)
+    dask = audit([bbc], ruleset, opts)
+    assert json.dumps(dask.to_dict(), sort_keys=True) == json.dumps(local.to_dict(), sort_keys=True)

@@ -59,6 +59,10 @@ class CorpusCheck:
     fingerprint: Callable[[Article, ArticleContext], Any]
     run: Callable[[list[CorpusItem], CorpusContext], CorpusOutput]
     order: int = 50
+    # Optional: the keys of a fingerprint whose sharing makes two articles candidates (LSH band
+    # keys). An engine that can (Dask) groups them by a shuffle on the cluster and hands the
+    # candidate pairs of article ids to ``run`` in ``cctx.options["candidates"][name]``.
+    shuffle_keys: Callable[[Any], Iterable[int]] | None = None
 
 
 class Registry:
@@ -73,8 +77,8 @@ class Registry:
             return func
         return deco
 
-    def corpus(self, name: str, fingerprint, run, order: int = 50) -> None:
-        self._corpus[name] = CorpusCheck(name, fingerprint, run, order)
+    def corpus(self, name: str, fingerprint, run, order: int = 50, shuffle_keys=None) -> None:
+        self._corpus[name] = CorpusCheck(name, fingerprint, run, order, shuffle_keys)
 
     def article_checks(self) -> list[ArticleCheck]:
         return sorted(self._article.values(), key=lambda c: (c.order, c.name))

@@ -239,7 +239,13 @@ def verified_pairs(records, fps, p: Params, cctx: CorpusContext):
         return {}, {}
     keys = np.vstack([fps[i]["keys"] for i in idx])
     sigs = np.vstack([fps[i]["sig"] for i in idx])
-    cands = candidate_pairs(keys)
+    given = (cctx.options.get("candidates") or {}).get("duplicate.near")
+    if given is not None:            # grouped by the engine (a shuffle on a Dask cluster)
+        pos = {records[g]["id"]: k for k, g in enumerate(idx)}
+        cands = {(min(pos[a], pos[b]), max(pos[a], pos[b])) for a, b in given
+                 if a in pos and b in pos and a != b}
+    else:
+        cands = candidate_pairs(keys)
     if not cands:
         return {}, {}
     arr = np.array(sorted(cands), dtype=np.int64)
@@ -408,4 +414,11 @@ def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:
         out.clusters.append(Cluster("headline", members, min(sims) if sims else 1.0))
 
 
-REGISTRY.corpus("duplicate.near", near_fingerprint, near_run, order=20)
+def near_shuffle_keys(fp: dict) -> list[int]:
+    """The LSH band keys an engine may group by a shuffle to find candidate pairs."""
+    keys = fp.get("keys") if fp else None
+    return [] if keys is None else [int(k) for k in keys]
+
+
+REGISTRY.corpus("duplicate.near", near_fingerprint, near_run, order=20,
+                shuffle_keys=near_shuffle_keys)

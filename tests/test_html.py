@@ -22,9 +22,10 @@ REPORT = json.loads((FIX / "report.json").read_text(encoding="utf-8"))
 GONE = next(a["id"] for a in REPORT["articles"] if "gone" in a["id"])
 
 
-@pytest.fixture
-def rendered(tmp_path):
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
     """The fixture report copied with its articles and rendered by `auditor report`."""
+    tmp_path = tmp_path_factory.mktemp("html")
     src = tmp_path / "in"
     shutil.copytree(FIX, src, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     out = tmp_path / "out"
@@ -235,6 +236,7 @@ def test_report_command_rejects_a_file_that_is_not_a_report(tmp_path):
 
 
 def test_stale_pages_of_an_earlier_report_are_removed_but_foreign_files_kept(tmp_path, rendered):
+    rendered = Path(shutil.copytree(rendered, tmp_path / "copy"))
     stale = rendered / "articles" / "old-0000000000.html"
     stale.write_text('<!doctype html><meta name="generator" content="auditor-html-report">')
     mine = rendered / "articles" / "notes.html"

@@ -20,6 +20,7 @@ the files named by the articles' ``path`` again (``auditor report``).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -117,6 +118,11 @@ def _as_list(v: Any) -> list:
     return v if isinstance(v, list) else []
 
 
+@functools.lru_cache(maxsize=64)
+def _relfolder(folder: str, start: str) -> str:
+    return posixpath.relpath(folder, start)
+
+
 class Layout:
     """Where each file goes, and relative links between them."""
 
@@ -132,7 +138,9 @@ class Layout:
             self.sub = ""
 
     def rel(self, from_page: str, to: str) -> str:
-        return posixpath.relpath(to, posixpath.dirname(from_page) or ".")
+        folder, name = posixpath.split(to)
+        up = _relfolder(folder or ".", posixpath.dirname(from_page) or ".")
+        return name if up == "." else f"{up}/{name}"
 
     def article(self, aid: str) -> str:
         return f"{self.sub}articles/{page_name(aid)}"
@@ -431,26 +439,35 @@ class Report:
         self.written.add(os.path.normcase(self.layout.path(rel)))
 
     def render_all(self) -> None:
-        lay = self.layout
+        self.write_assets()
+        self.write_articles()
+        self.write_clusters()
+        self.write_index()
+        self.remove_stale()
+
+    def write_assets(self) -> None:
         for name in ASSETS:
-            self.write(lay.asset(name), asset(name))
-        article_tpl = _ENV.get_template("article.html.j2")
+            self.write(self.layout.asset(name), asset(name))
+
+    def write_articles(self) -> None:
+        tpl = _ENV.get_template("article.html.j2")
         for b in range(0, len(self.ids), BATCH):
             ids = self.ids[b:b + BATCH]
             loaded = self.loader(ids) if self.loader else {}
             for k, aid in enumerate(ids):
-                ctx = self.article_context(b + k, loaded.get(aid))
-                self.write(lay.article(aid), article_tpl.render(**ctx))
-        if self.result.clusters:
-            cluster_tpl = _ENV.get_template("cluster.html.j2")
-            wanted = sorted({str(m.get("article")) for c in self.result.clusters for m in c.members}
-                            & self.known)
-            loaded = self.loader(wanted) if (self.loader and wanted) else {}
-            for i in range(len(self.result.clusters)):
-                self.write(lay.cluster(i, self.result.clusters[i].kind),
-                           cluster_tpl.render(**self.cluster_context(i, loaded)))
-        self.write(lay.index, _ENV.get_template("index.html.j2").render(**self.index_context()))
-        self.remove_stale()
+                self.write(self.layout.article(aid), tpl.render(**self.article_context(b + k, loaded.get(aid))))
+
+    def write_clusters(self) -> None:
+        if not self.result.clusters:
+            return
+        tpl = _ENV.get_template("cluster.html.j2")
+        wanted = sorted({str(m.get("article")) for c in self.result.clusters for m in c.members} & self.known)
+        loaded = self.loader(wanted) if (self.loader and wanted) else {}
+        for i, c in enumerate(self.result.clusters):
+            self.write(self.layout.cluster(i, c.kind), tpl.render(**self.cluster_context(i, loaded)))
+
+    def write_index(self) -> None:
+        self.write(self.layout.index, _ENV.get_template("index.html.j2").render(**self.index_context()))
 
     def remove_stale(self) -> None:
         """Pages of an earlier report in the same folder that this one no longer has."""

@@ -42,9 +42,10 @@ def _title(m: Mark) -> str:
 
 
 def _anchor(m: Mark) -> Markup:
-    cls = f"fn {family_class(m.family)} sev-{m.severity}" + (" suppressed" if m.suppressed else "")
-    return Markup('<a class="{}" id="hl-{}" href="#f-{}" data-f="{}" title="{}">{}</a>').format(
-        cls, m.number, m.number, m.number, _title(m), m.number)
+    cls = f"fn {family_class(m.family)} sev-{escape(m.severity)}" + (" suppressed" if m.suppressed else "")
+    n = int(m.number)
+    return Markup(f'<a class="{cls}" id="hl-{n}" href="#f-{n}" data-f="{n}" '
+                  f'title="{escape(_title(m))}">{n}</a>')
 
 
 def highlight(text: str, marks: list[Mark]) -> Markup:
@@ -60,7 +61,7 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
         starts.setdefault(s, []).append(m)
         spans.append((s, e, m))
     points = sorted(bounds)
-    out: list[str] = []
+    out: list[str] = []   # every piece below is escaped text or fixed markup
     active: list[tuple[int, int, Mark]] = []
     by_start = sorted(spans, key=lambda x: x[0])
     k = 0
@@ -76,26 +77,27 @@ def highlight(text: str, marks: list[Mark]) -> Markup:
         active = [a for a in active if a[1] > pos]
         piece = text[pos:nxt]
         if not active:
-            out.append(Markup('<span class="seg" data-o="{}">{}</span>').format(pos, piece))
+            out.append(f'<span class="seg" data-o="{pos}">{escape(piece)}</span>')
             continue
         cover = sorted(active, key=lambda a: (a[1] - a[0], a[2].number))   # innermost first
         inner = cover[0][2]
         worst = max(cover, key=lambda a: SEVERITY_RANK.get(a[2].severity, 0))[2].severity
         depth = min(len(cover), 3)
-        cls = f"hl {family_class(inner.family)} sev-{worst} d{depth}"
+        cls = f"hl {family_class(inner.family)} sev-{escape(worst)} d{depth}"
         if all(a[2].suppressed for a in cover):
             cls += " suppressed"
-        ids = " ".join(str(a[2].number) for a in cover)
-        title = "\n".join(_title(a[2]) for a in cover)
-        out.append(Markup('<mark class="{}" data-o="{}" data-f="{}" title="{}">{}</mark>').format(
-            cls, pos, ids, title, piece))
-    return Markup("").join(out)
+        ids = " ".join(str(int(a[2].number)) for a in cover)
+        title = escape("\n".join(_title(a[2]) for a in cover))
+        out.append(f'<mark class="{cls}" data-o="{pos}" data-f="{ids}" title="{title}">'
+                   f'{escape(piece)}</mark>')
+    return Markup("".join(out))
 
 
 def snippet(mark: Mark, text: str) -> Markup:
     """A finding shown on its own span text (when the article's text is not at hand)."""
-    return _anchor(mark) + Markup('<mark class="hl {} sev-{} d1" data-f="{}">{}</mark>').format(
-        family_class(mark.family), mark.severity, mark.number, text)
+    return _anchor(mark) + Markup(f'<mark class="hl {family_class(mark.family)} '
+                                  f'sev-{escape(mark.severity)} d1" data-f="{int(mark.number)}">'
+                                  f'{escape(text)}</mark>')
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")

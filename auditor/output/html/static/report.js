@@ -44,7 +44,8 @@
   });
 
   if (page === "index") initIndex();
-  if (page === "article") initArticle();
+  else if (page === "article") initArticle();
+  else document.body.setAttribute("data-ready", "1");
 
   // ---------------------------------------------------------------- index
   function initIndex() {

@@ -19,6 +19,7 @@ one for one, so offsets are those of the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -505,8 +506,8 @@ def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) ->
 
 
 # -- extraction ---------------------------------------------------------------------------------
-def extract(article: Article, R: Rules) -> list[Attr]:
-    t = article.text.translate(_TRANSLATE)
+def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
+    t = article.text.translate(_TRANSLATE) if t is None else t
     attrs: list[Attr] = []
     paras = [ln for ln in article.lines if ln.text.strip()]
     head = article.headline
@@ -537,6 +538,10 @@ def extract(article: Article, R: Rules) -> list[Attr]:
                               scope_article=c["kind"] == "outlet"))
             break
 
+    # every cue of the article at once, then handed out per sentence
+    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues for m in finditer(rx, t)),
+                      key=lambda x: x[0])
+    cue_starts = [c[0] for c in all_cues]
     head_key = norm_key(head.text) if head is not None else None
     for pi, ln in enumerate(paras):
         if head is not None and ln.index == head.index:
@@ -547,7 +552,11 @@ def extract(article: Article, R: Rules) -> list[Attr]:
             continue
         quotes = _quote_spans(t, ln.start, ln.end)
         for ss, se in sentences(t, ln.start, ln.end):
-            attrs.extend(_sentence(article, R, t, ss, se, pi, new_id, quotes))
+            lo, hi = bisect_left(cue_starts, ss), bisect_left(cue_starts, se)
+            if lo == hi:
+                continue
+            cues = [c for c in all_cues[lo:hi] if c[1] <= se]
+            attrs.extend(_sentence(article, R, t, ss, se, pi, new_id, quotes, cues))
     # standalone vague phrases not already inside a found source
     taken = [(a.source[0], a.source[1]) for a in attrs] + [(a.cue[0], a.cue[1]) for a in attrs]
     for ent, rx in R.vague_standalone:
@@ -573,11 +582,8 @@ def extract(article: Article, R: Rules) -> list[Attr]:
 
 
 def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new_id,
-              quotes: list[tuple[int, int]]) -> list[Attr]:
-    found: list[tuple[int, int, dict, Any]] = []
-    for ent, rx in R.cues:
-        for m in finditer(rx, t, ss, se):
-            found.append((m.start(), m.end(), ent, m))
+              quotes: list[tuple[int, int]], found: list) -> list[Attr]:
+    found = list(found)
     # longest match first at a position; drop cues inside a longer cue
     found.sort(key=lambda x: (x[0], -(x[1] - x[0]), 0 if x[2].get("hop") else 1))
     cues = []
@@ -1124,8 +1130,8 @@ def to_record(a: Attr, t: str) -> dict[str, Any]:
 
 def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict], list[dict]]:
     R = rules_for(ruleset)
-    attrs = extract(article, R)
     t = article.text.translate(_TRANSLATE)
+    attrs = extract(article, R, t)
     paras = [ln for ln in article.lines if ln.text.strip()]
     link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
     _canonical_names(attrs)
@@ -1155,6 +1161,7 @@ def attribution(article: Article, ctx: ArticleContext):
     ctx.data["attribution"] = {"attrs": attrs, "chains": chains}
     by_id = {a.id: a for a in attrs}
     t = article.text
+    tt = t.translate(_TRANSLATE)
     out: list[Finding] = []
 
     # second-hand: another outlet's reporting of a third party's reporting
@@ -1213,7 +1220,7 @@ def attribution(article: Article, ctx: ArticleContext):
                 evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
     # translation
     for rx in R.translation:
-        for m in finditer(rx, article.text.translate(_TRANSLATE)):
+        for m in finditer(rx, tt):
             credit = (m.groupdict().get("credit") or "").strip()
             s, e = m.span()
             s, e = _strip(t, s, e)
@@ -1237,7 +1244,6 @@ def attribution(article: Article, ctx: ArticleContext):
                 f"Circular sourcing: {loop} appears twice in the chain "
                 f"{' -> '.join(n['name'] for n in ch['nodes'])}.", evidence={"chain": ch}))
     # unsourced strong claims
-    tt = article.text.translate(_TRANSLATE)
     paras_with = {by_id[i].para for i in by_id}
     paras = [ln for ln in article.lines if ln.text.strip()]
     for ent, rx in R.unsourced:

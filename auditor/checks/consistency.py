@@ -108,6 +108,9 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
         # "Donald Trump Jr." is someone else
         if regex.match(r"\s*,?\s*(?:Jr\.?|Sr\.?|III|II)(?![\w])", tx.text[m.end():m.end() + 6]):
             continue
+        if forms[0].kind == "family" and regex.match(r"\s+\d", tx.text[m.end():m.end() + 3]):
+            continue                                  # "May 16" is a date
+
         raw.append((m, forms))
     full_people = {nf.person for m, forms in raw for nf in forms if nf.kind in ("full", "alias")}
     out = []
@@ -173,8 +176,17 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             mods.discard("deputy")              # the phrase itself names the deputy post
         if "first" in mods and "deputy" not in mods:
             mods.discard("first")
+        if regex.search(r"(?i)(?:\b(?:an?|future|would-be|potential|possible)\s+)$", text[max(0, m.start() - 12):m.start()]):
+            continue                                  # "a President Trump would ...": hypothetical
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
-        # possessive of a person ("Putin's spokesman") is not a jurisdiction
+        # a title qualified by a body the KB does not know ("State Department spokeswoman",
+        # "Senate Majority Leader") is not the KB's post
+        if not m.group("jpre") and not (m.group("mod1") or "").strip():
+            q = regex.search(r"([A-Z][\w.-]*)([ \t]+)$", text[max(0, m.start() - 30):m.start()])
+            if q and not (q.group(1).endswith(".") and len(q.group(1)) > 3) and \
+                    "\n" not in tx.article.text[slice(*tx.orig(m.start() - len(q.group(2)), m.start()))] and \
+                    q.group(1).casefold() not in _HONORIFICS and not kb.jurisdiction_of(q.group(1)):
+                continue
         t_start, t_end = m.start(), m.end()
         # pair with a name to the right ("Russian President Vladimir Putin")
         name = None
@@ -197,7 +209,8 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                         slice(*tx.orig(n.end, t_start))]:
                     after = text[t_end:t_end + 12]
                     before = text[max(0, n.start - 30):n.start]
-                    listy = regex.search(r"[A-Z][\w.'-]+,\s*$", before) or regex.match(r"\s+(?:and|&)\s", after)
+                    listy = regex.search(r"[A-Z][\w.'-]+,\s*$", before) or regex.match(
+                        r"""\s*["']?\s*(?:and|&|or)\s""", after)
                     if not listy:
                         name, pairing = n, ("as" if " as " in f" {gap} " else "after")
                 break
@@ -205,7 +218,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             if regex.search(r"(?i)\bthe\s+$", text[max(0, t_start - 5):t_start]) and \
                     (mods & {"former", "ex", "elect"}):
                 cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
-                pid = _antecedent(kb, by_start, cand, t_start)
+                pid = _antecedent(out, cand, _tense(mods), t_start)
                 if pid:
                     out.append(Mention(pid, None, t_start, t_end, m.group(0), cand, mods,
                                        _tense(mods), "anaphor", bool(jur)))
@@ -226,15 +239,15 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
     return out
 
 
-def _antecedent(kb: KB, names: list[NameHit], positions: set[str], pos: int) -> str | None:
-    """The nearest person named before ``pos`` who ever held one of ``positions``."""
-    for n in reversed(names):
-        if n.end > pos:
+def _antecedent(mentions: list[Mention], positions: set[str], tense: str, pos: int) -> str | None:
+    """The person an anaphor ("the former U.S. president") repeats: the nearest earlier
+    mention that gave a named person the same title with the same tense; none if the
+    nearest such title belongs to another person or tense."""
+    for mm in reversed(mentions):
+        if mm.t_start >= pos or pos - mm.t_end > 3000:
             continue
-        if pos - n.end > 3000:
-            break
-        if kb.held(n.person, positions):
-            return n.person
+        if mm.positions & positions:
+            return mm.person if (mm.tense == tense and mm.name is not None) else None
     return None
 
 
@@ -323,6 +336,21 @@ def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[
     if before is not None:
         out = [(a, b) for a, b in out if a <= before - dt.timedelta(days=30)]
     return out
+
+
+_NOW = regex.compile(r"(?<![\w-])(?:says|today|yesterday|tonight|this\s+(?:week|month|morning|afternoon|evening)|"
+                     r"last\s+(?:week|night)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+                     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?![\w-])")
+_THEN = regex.compile(r"(?<![\w-])(?:then|at the time|back then|once|had been|was)(?![\w-])", regex.IGNORECASE)
+
+
+def _speaks_of_now(tx: _Text, pos: int) -> bool:
+    text = tx.article.text
+    pos = tx.orig(pos, pos + 1)[0]
+    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
+    e = min(ends) if ends else len(text)
+    return bool(_NOW.search(text, s, e)) and not _THEN.search(text, s, e)
 
 
 def _window_text(pub: Published, window: tuple[D, D]) -> str:
@@ -435,6 +463,11 @@ def titles(article: Article, ctx: ArticleContext):
             past_kb = True
         # the sentence may speak of another time ("In 2019, President Trump ...")
         if any(not _wrong_throughout(ts, m.tense, x, y, m.mods) for x, y in _sentence_dates(tx, m.start, a)):
+            continue
+        # a title a person no longer holds is usual for what they did in office ("President
+        # Obama signed the deal"); it is only called wrong when the sentence speaks of now
+        no_longer = m.tense == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
+        if no_longer and not _speaks_of_now(tx, m.start):
             continue
         short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
         what = {CURRENT: f"not {short}",

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import TOOL_NAME, __version__, reliability
 from .checks import ArticleContext, CorpusContext, CorpusItem, load_all
-from .ingest import IngestOptions, plan_units, read_unit
+from .ingest import IngestOptions, count_jsonl_files, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
 from .prepare import locate_headline
 from .rules import RegexTimeout, RuleSet
@@ -145,7 +145,11 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     stdin_units: list = []
 
     def units():
-        for u in plan_units(sources, options.ingest, options.stdin):
+        whole = False
+        if options.engine == "dask":
+            # Enough shards: each worker reads its own (through fsspec); else split them here.
+            whole = count_jsonl_files(sources, options.ingest) >= 2 * max(1, options.jobs or 1)
+        for u in plan_units(sources, options.ingest, options.stdin, whole_jsonl=whole):
             if getattr(u, "path", None) == "<stdin>":
                 stdin_units.append(u)
             yield u

@@ -76,3 +76,26 @@ def test_dask_groups_band_keys_by_a_shuffle_with_the_same_clusters(ruleset):
     assert len([r for r in results if hasattr(r, "record")]) == len(local.articles)
     dask = audit([bbc], ruleset, opts)
     assert json.dumps(dask.to_dict(), sort_keys=True) == json.dumps(local.to_dict(), sort_keys=True)
+
+
+def test_jsonl_shards_by_url_glob_read_by_the_workers(tmp_path, ruleset):
+    """Shards named by an fsspec URL glob: Dask workers read whole shards, same report as local."""
+    recs = []
+    for p in sorted((FIXTURES / "duplicates" / "bbc").iterdir()):
+        title, _, body = p.read_text(encoding="utf-8").partition("\n")
+        recs.append(json.dumps({"id": p.stem, "title": title, "text": body.strip(), "outlet": "BBC"}))
+    for i in range(4):
+        (tmp_path / f"shard-{i}.jsonl").write_text("\n".join(recs[i::4]) + "\n")
+    url = f"file://{tmp_path}/shard-*.jsonl"
+    units = list(plan_units([url], IngestOptions(), whole_jsonl=True))
+    assert [type(u).__name__ for u in units] == ["FileUnit"] * 4
+    assert units[0].path == f"file://{tmp_path}/shard-0.jsonl"
+    local = audit([url], ruleset, AuditOptions(jobs=1)).to_dict()
+    assert len(local["articles"]) == len(recs) and not local["errors"]
+    dask = audit([url], ruleset, AuditOptions(engine="dask", jobs=2)).to_dict()
+    assert json.dumps(dask, sort_keys=True) == json.dumps(local, sort_keys=True)
+
+
+def test_missing_url_is_an_error():
+    items = list(iter_sources(["file:///nonexistent/dir/*.jsonl"], IngestOptions()))
+    assert [e.kind for e in items] == ["missing"]

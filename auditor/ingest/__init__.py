@@ -57,6 +57,9 @@ def iter_files(paths: Iterable[str], options: IngestOptions) -> Iterator[tuple[s
         if p == "-":
             yield ("-", "stdin")
             continue
+        if is_url(p):
+            yield from _url_files(p)
+            continue
         if os.path.isdir(p):
             found = []
             for root, dirs, files in os.walk(p):
@@ -143,13 +146,50 @@ class ErrorUnit:
 Unit = "FileUnit | RecordsUnit | ErrorUnit"
 
 
+def is_url(path: str) -> bool:
+    """A path on another file system, read through fsspec (s3://, gs://, file://, ...)."""
+    return "://" in path and not path.startswith(("redis://", "rediss://"))
+
+
+def _url_files(url: str) -> Iterator[tuple[str, str] | IngestError]:
+    """The JSON Lines shards a URL or URL glob names (fsspec), in sorted order."""
+    try:
+        import fsspec
+        files = fsspec.open_files(url, "rb")
+    except ImportError:
+        yield IngestError(url, "reading URLs needs fsspec (pip install 'auditor[dask]')", "unreadable")
+        return
+    except Exception as e:                      # unknown protocol, missing credentials, ...
+        yield IngestError(url, f"cannot list: {type(e).__name__}: {e}", "unreadable")
+        return
+    names = sorted({f.fs.unstrip_protocol(f.path) for f in files})
+    if not names:
+        yield IngestError(url, "no such file (or no file matches the pattern)", "missing")
+    for name in names:
+        if reader_for(name) is not jsonfile.read_jsonl:
+            yield IngestError(name, "only JSON Lines (.jsonl, .ndjson, .gz) are read from URLs",
+                              "unsupported")
+            continue
+        yield (name, name)
+
+
+def count_jsonl_files(paths: Iterable[str], options: IngestOptions) -> int:
+    return sum(1 for item in iter_files([p for p in paths if p != "-"], options)
+               if isinstance(item, tuple) and _is_jsonl(item[0]))
+
+
 def _is_jsonl(path: str) -> bool:
     return reader_for(path) is jsonfile.read_jsonl
 
 
 def plan_units(paths: Iterable[str], options: IngestOptions | None = None, stdin=None,
-               records_per_unit: int = RECORDS_PER_UNIT) -> Iterator["FileUnit | RecordsUnit | ErrorUnit"]:
-    """Work units of ``paths`` in input order (JSON Lines split into chunks of records)."""
+               records_per_unit: int = RECORDS_PER_UNIT,
+               whole_jsonl: bool = False) -> Iterator["FileUnit | RecordsUnit | ErrorUnit"]:
+    """Work units of ``paths`` in input order.
+
+    JSON Lines files are split into chunks of records read here, unless ``whole_jsonl``:
+    then each file is one unit that the worker reads itself (shards on shared storage).
+    """
     options = options or IngestOptions()
     for item in iter_files(paths, options):
         if isinstance(item, IngestError):
@@ -159,7 +199,7 @@ def plan_units(paths: Iterable[str], options: IngestOptions | None = None, stdin
         if path == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _record_units(stream, "<stdin>", "stdin", records_per_unit)
-        elif _is_jsonl(path):
+        elif _is_jsonl(path) and not whole_jsonl:
             try:
                 fh = jsonfile.open_binary(path)
             except InputError as e:

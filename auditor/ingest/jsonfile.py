@@ -117,7 +117,15 @@ def read_json(path: str, article_id: str, options: IngestOptions) -> Iterator[Ar
 
 
 def open_binary(path: str) -> IO[bytes]:
-    """Open a JSON Lines file (gzip by its ending) for reading bytes."""
+    """Open a JSON Lines file (gzip by its ending) for reading bytes; URLs through fsspec."""
+    if "://" in path:
+        try:
+            import fsspec
+            return fsspec.open(path, "rb", compression="infer").open()
+        except FileNotFoundError:
+            raise InputError("no such file", "missing") from None
+        except Exception as e:
+            raise InputError(f"cannot open: {type(e).__name__}: {e}", "unreadable") from None
     try:
         return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
     except FileNotFoundError:

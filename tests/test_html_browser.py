@@ -265,7 +265,7 @@ def test_ten_thousand_articles_open_and_filter_quickly(watch, tmp_path, shots):
     watch.open(index)
     opened = time.perf_counter() - t0
     assert page.locator("#rows tr").count() == 50
-    assert "of 10000 articles" in page.inner_text("#status")
+    assert "of 10,000 articles" in page.inner_text("#status")
     t1 = time.perf_counter()
     page.fill("#f-q", "storm bridge")
     page.wait_for_function("document.getElementById('status').textContent.includes('matching')")

@@ -67,6 +67,7 @@ def script_json(obj: Any) -> Markup:
 
 
 _ENV.filters["script_json"] = script_json
+_ENV.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 
 
 def page_name(article_id: str) -> str:
@@ -341,10 +342,10 @@ class Report:
             nodes = [_as_dict(n) for n in _as_list(ch.get("nodes"))]
             if not nodes:
                 continue
-            d = chain_diagram(nodes, src_spans, "this article")
+            d = chain_diagram(nodes, src_spans, label)
             d["terminal_kind"] = ch.get("terminal_kind") or nodes[-1].get("kind")
             d["depth"] = ch.get("depth") or len(nodes)
-            d["text"] = " → ".join(["this article"] + [str(n.get("name") or n.get("kind") or "?")
+            d["text"] = " → ".join([label] + [str(n.get("name") or n.get("kind") or "?")
                                                       for n in nodes])
             chains.append(d)
 

@@ -23,7 +23,8 @@ def chain_diagram(nodes: list[dict[str, Any]], spans: dict[str, tuple[int, int]]
     so each box links to where the text names it.
     """
     boxes = [{"name": article_label, "label": _label(article_label), "kind": "article",
-              "sub": "this article", "href": None, "marked": False, "role": None}]
+              "sub": "this article" if article_label != "this article" else "article",
+              "href": None, "marked": False, "role": None}]
     for n in nodes:
         name = str(n.get("name") or "").strip() or f"({n.get('kind') or 'unknown'})"
         kind = str(n.get("kind") or "unknown")

@@ -177,7 +177,7 @@
       } else t.textContent = r[1] || r[0];
       tr.appendChild(t);
       tr.appendChild(td(r[2]));
-      tr.appendChild(td(r[3]));
+      tr.appendChild(td(r[3], "date"));
       var sc = td(null, "num");
       if (r[4] !== null) {
         var sp = document.createElement("span");
@@ -204,11 +204,12 @@
       for (var k = from; k < to; k++) frag.appendChild(rowEl(filtered[k]));
       el.body.textContent = "";
       el.body.appendChild(frag);
-      var shown = filtered.length ? (from + 1) + "–" + to + " of " : "";
+      var fmt = function (x) { return x.toLocaleString("en"); };
+      var shown = filtered.length ? fmt(from + 1) + "–" + fmt(to) + " of " : "";
       el.status.textContent = filtered.length === rows.length
-        ? "Showing " + shown + rows.length + " articles"
-        : "Showing " + shown + filtered.length + " matching articles (of " + rows.length + ")";
-      if (!filtered.length) el.status.textContent = "No article matches (of " + rows.length + ").";
+        ? "Showing " + shown + fmt(rows.length) + " articles"
+        : "Showing " + shown + fmt(filtered.length) + " matching articles (of " + fmt(rows.length) + ")";
+      if (!filtered.length) el.status.textContent = "No article matches (of " + fmt(rows.length) + ").";
       el.info.textContent = "page " + pg + " of " + pages;
       el.prev.disabled = pg <= 1; el.next.disabled = pg >= pages;
       var ths = el.table.querySelectorAll("th[data-key]");

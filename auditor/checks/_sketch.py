@@ -24,7 +24,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from ..text import _TRANSLATE
 
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 _KEYWORD = re.compile(r"\w+")
@@ -40,9 +39,7 @@ _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD
 
 def fold(text: str) -> str:
     """Cheap normalisation for hashing: NFKC when needed, straight quotes and dashes, lower case."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.translate(_TRANSLATE).lower()
+    return fold_for_hash(text)
 
 
 def tokens(text: str) -> list[str]:
@@ -69,7 +66,10 @@ def stable_hash64(s: str) -> int:
 # so hashing costs a few numpy passes over the bytes, with no Python loop per token.
 _REPLACE = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"),
             ("\u2014", "-"), ("\u00a0", " "), ("\u2026", " "), ("\u00ab", '"'), ("\u00bb", '"'),
-            ("\u2022", " "), ("\u201e", '"'), ("\u2212", "-"), ("\u2009", " "), ("\u202f", " "))
+            ("\u2022", " "), ("\u201e", '"'), ("\u2212", "-"), ("\u2009", " "), ("\u202f", " "),
+            ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"), ("\u02bc", "'"), ("\u201f", '"'),
+            ("\u2033", '"'), ("\u2039", "'"), ("\u203a", "'"), ("\u2010", "-"), ("\u2011", "-"),
+            ("\u2012", "-"), ("\u2015", "-"), ("\ufe58", "-"), ("\ufe63", "-"), ("\uff0d", "-"))
 _WORDTAB = np.zeros(256, dtype=bool)
 for _c in b"abcdefghijklmnopqrstuvwxyz0123456789_":
     _WORDTAB[_c] = True

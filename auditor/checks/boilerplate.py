@@ -59,15 +59,18 @@ class _Entry:
     rxs: tuple          # one compiled whole-line regex per pattern
 
 
-_CACHE: dict[int, tuple[list[_Entry], Any]] = {}
+_CACHE: dict[int, tuple[Any, list[_Entry], Any]] = {}
 
 
 def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
-    """Compiled entries and one union regex used as a fast pre-filter (cached per ruleset)."""
-    key = id(ruleset.pack(KIND))
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is not None:
-        return hit
+    """Compiled entries and one union regex used as a fast pre-filter (cached per pack; the
+    cache holds the pack itself, so its id cannot be reused by another pack)."""
+    pack = ruleset.packs.get(KIND)
+    if pack is None:
+        return [], None
+    hit = _CACHE.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1], hit[2]
     out = []
     union = []
     for e in ruleset.entries(KIND):
@@ -79,7 +82,7 @@ def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
         out.append(_Entry(e["id"], e["category"], e.get("severity", "info"), e.get("position", "any"),
                           e.get("description", ""), rxs))
     union_rx = compile_pattern(r"\s*(?:" + "|".join(union) + r")\s*") if union else None
-    _CACHE[key] = (out, union_rx)
+    _CACHE[id(pack)] = (pack, out, union_rx)
     return out, union_rx
 
 

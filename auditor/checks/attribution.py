@@ -58,6 +58,9 @@ class Rules:
     skip_chunk: set[str]
     leading_drop: set[str]
     title_words: set[str]
+    verbs_not_in_source: set[str]
+    not_in_source_end: set[str]
+    relative_words: set[str]
     role_heads: set[str]
     outlet_doc_words: set[str]
     not_name: set[str]
@@ -124,6 +127,8 @@ def rules_for(ruleset: RuleSet) -> Rules:
         skip_chunk=low("skip_chunk_starts"), leading_drop=low("leading_drop"),
         title_words=low("title_words"), not_name=low("not_name_words"),
         role_heads=low("role_heads"), outlet_doc_words=low("outlet_document_words"),
+        verbs_not_in_source=low("verbs_not_in_source"), not_in_source_end=low("not_in_source_end"),
+        relative_words=low("relative_words"),
         object_stop_rx=stop_rx, unnamed=low("unnamed"),
     )
     _CACHE.clear()
@@ -197,6 +202,14 @@ def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict 
     if not phrase or len(phrase) > 200:
         return None
     low = phrase.casefold()
+    toks = re.findall(r"[\w-]+", low)
+    if toks and toks[-1] in R.not_in_source_end:
+        return None              # "a fallacy and": a clause cut short, not a noun phrase
+    for tok in toks:
+        if tok in R.relative_words:
+            break
+        if tok in R.verbs_not_in_source:
+            return None          # "Some lawmakers have pushed for ...": a clause, not a source
     for rx in R.references:
         if search(rx, phrase):
             return {"kind": "reference", "name": None}
@@ -639,6 +652,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             elif c:
                 got = (s, e, c)
             if got is None and e > s and _DESCRIPTOR.match(t[s:e]) and \
+                    t[s:e].rsplit(" ", 1)[-1].casefold() not in R.not_in_source_end and \
                     ent.get("id") in ("cue-say", "cue-told"):
                 # "the juror said", "an acquaintance asks": someone described, not named
                 definite = t[s:e].split(" ", 1)[0].casefold() == "the"
@@ -1040,7 +1054,13 @@ def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
     for a in attrs:
         if a.headline or a.venue_of is not None:
             continue
-        path = _path(a)
+        path = []
+        for n in _path(a):
+            # "Politico, citing Politico's correspondents": one outlet, not two hops
+            if path and n.kind == "outlet" and path[-1].kind == "outlet" and \
+                    (n.name or "").casefold() == (path[-1].name or "").casefold():
+                continue
+            path.append(n)
         key = []
         for i, n in enumerate(path):
             last = i == len(path) - 1

@@ -274,3 +274,14 @@ def test_renders_a_report_with_none_of_the_optional_fields(tmp_path):
     html = article_page(tmp_path / "o", "a").read_text()
     assert "holds no attribution chains" in html and 'id="hl-1"' in html
     assert "holds no reliability scores" in (tmp_path / "o" / "index.html").read_text()
+
+
+def test_a_file_name_destination_puts_pages_beside_it(tmp_path):
+    result = AuditResult.from_dict(REPORT)
+    get("html").render(result, str(tmp_path / "audit.html"))
+    index = (tmp_path / "audit.html").read_text()
+    assert f'href="audit_files/articles/{page_name("alpha.txt")}' in index
+    assert 'href="audit_files/assets/report.css"' in index
+    page = (tmp_path / "audit_files" / "articles" / page_name("alpha.txt")).read_text()
+    assert 'href="../../audit.html"' in page and 'href="../assets/report.css"' in page
+    assert (tmp_path / "audit_files" / "clusters" / "reuse-2.html").is_file()

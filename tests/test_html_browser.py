@@ -150,9 +150,11 @@ def test_index_filters_sorts_and_keeps_state_in_the_url(watch, site, shots):
 
 
 def test_article_highlights_every_finding_and_related_links_lead_to_the_span(watch, site, shots):
-    page = watch.open(site / "index.html")
+    page = watch.open(site / "index.html", "#q=harbour")
     page.click("text=Harbour Council Approves New Ferry Line After Long Debate")
     page.wait_for_selector("body[data-page='article'][data-ready='1']")
+    # the way back to the index keeps its filter
+    assert page.get_attribute("#index-link", "href").endswith("index.html#q=harbour")
     n = sum(1 for f in REPORT["findings"] if f["article"] == "alpha.txt")
     assert page.locator("#text a.fn").count() == n
     assert page.locator("#findings > li.finding").count() == n
@@ -228,9 +230,19 @@ def test_prints_readably(watch, site):
     assert box_side["y"] > box_text["y"] + box_text["height"] - 1     # the list follows the text
     pdf = page.pdf()
     assert pdf[:4] == b"%PDF" and len(pdf) > 5000
-    page = watch.open(site / "index.html")
+    page = watch.open(site / "index.html", "#per=25&q=e")
     page.emulate_media(media="print")
     assert not page.is_visible("#filters") and not page.is_visible("#pager")
+    big = big_result(60)
+    report = Report(big, Layout(str(site.parent / "print60")), texts={})
+    report.write_assets()
+    report.write_index()
+    page = watch.open(site.parent / "print60" / "index.html", "#per=25")
+    assert page.locator("#rows tr").count() == 25
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#rows tr").count() == 60          # the whole table is printed
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("#rows tr").count() == 25
 
 
 def big_result(n: int = 10_000, seed: int = 7) -> AuditResult:

@@ -74,15 +74,18 @@ def test_bad_inputs_are_reported_and_run_goes_on(tmp_path):
     assert strict.returncode == 1
 
 
-def test_fail_on_levels():
+def test_fail_on_levels(tmp_path):
     ok = run_cli("audit", "seeds/", "--output", "", "--quiet")
     assert ok.returncode == 0 and ok.stdout.startswith("Summary:")
-    warn = run_cli("audit", "seeds/", "--output", "", "--quiet", "--fail-on", "warning")
-    assert warn.returncode == 1
-    err = run_cli("audit", "seeds/000_51063113c359c1fa.txt", "--output", "", "--quiet",
-                  "--fail-on", "error")
-    # no finding on this article is an error by default
-    assert err.returncode == 0
+    art = tmp_path / "a.txt"
+    art.write_text("Shocking storm hits the coast!\n\nThe storm reached the coast on Monday, "
+                   "the weather service said.\n")
+    res = {level: run_cli("audit", str(art), "--output", "", "--quiet", "--fail-on", level)
+           for level in ("error", "warning", "info", "never")}
+    assert "1 warning" in res["never"].stdout and "0 error" in res["never"].stdout
+    assert res["error"].returncode == 0          # nothing at error level
+    assert res["warning"].returncode == 1 and res["info"].returncode == 1
+    assert res["never"].returncode == 0
 
 
 def test_stdin_jsonl():

@@ -38,6 +38,14 @@ def statements(record: dict[str, Any]) -> list[dict[str, Any]]:
             if not a.get("headline") and not a.get("venue_of")]
 
 
+def _ratings(ruleset: RuleSet) -> dict[str, str]:
+    """Outlet name -> status from the optional ``outlet-ratings`` pack."""
+    by_id = {r["outlet"]: r["status"] for r in ruleset.entries("outlet-ratings")}
+    if not by_id:
+        return {}
+    return {o["name"]: by_id[o["id"]] for o in ruleset.entries("outlets") if o["id"] in by_id}
+
+
 def _r(x: float) -> float:
     return round(float(x), 2)
 
@@ -106,6 +114,19 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
                 counts[c.get("terminal_kind")] = counts.get(c.get("terminal_kind"), 0) + 1
             desc = ", ".join(f"{n} {k}" for k, n in sorted(counts.items(), key=lambda x: -x[1]))
             add(e, _r(mean), w * (1 - mean), f"Chains end at: {desc}.")
+        elif comp == "outlet-rating":
+            ratings = _ratings(ruleset)
+            factors = e.get("factors") or {}
+            seen: dict[str, str] = {}
+            for c in chains:
+                for n in c.get("nodes", []):
+                    if n.get("kind") == "outlet" and n.get("name") in ratings:
+                        seen.setdefault(n["name"], ratings[n["name"]])
+            total = sum(float(factors.get(st, 0)) for st in seen.values())
+            rated = [f"{name} ({st.replace('_', ' ')})" for name, st in seen.items()]
+            add(e, len(seen), capped(w * total),
+                ("Relays " + ", ".join(rated) + " (Wikipedia perennial sources, CC BY-SA 4.0)."
+                 if rated else "No relayed outlet carries an external rating."))
         elif comp == "penalty":
             pat = e["rule"]
             hits = [f for f in findings if fnmatch.fnmatchcase(f.rule, pat)]

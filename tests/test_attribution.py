@@ -273,3 +273,13 @@ def test_quality_floor_on_annotated_real_articles(ruleset):
     assert res["source"]["f1"] >= 0.85, res["source"]
     assert res["cue"]["f1"] >= 0.85, res["cue"]
     assert res["kind_accuracy"] >= 0.85
+
+
+def test_rsp_importer_matches_registry_names(ruleset):
+    from auditor.rsp_import import build
+    pack = build(str(FIXTURES / "attribution" / "rsp_sample.tsv"), ruleset.entries("outlets"))
+    by = {e["outlet"]: e for e in pack["entries"]}
+    assert set(by) == {"reuters", "fox-news", "daily-mail"}       # the blog is not in the registry
+    assert by["fox-news"]["status"] == "generally_unreliable"      # the latest discussion wins
+    assert by["fox-news"]["statuses"] == ["no_consensus", "generally_unreliable"]
+    assert pack["license"] == "CC BY-SA 4.0" and "Wikipedia" in pack["credit"]

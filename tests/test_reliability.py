@@ -10,7 +10,7 @@ from auditor.rules import load_ruleset
 from conftest import SEEDS, run_cli, validate_report
 
 COMPONENTS = {"named-share", "no-attribution", "anonymous-only", "vague", "chain-depth",
-              "terminal-kind", "penalty-duplicate-headline", "penalty-boilerplate",
+              "terminal-kind", "outlet-rating", "penalty-duplicate-headline", "penalty-boilerplate",
               "penalty-title", "penalty-sensational", "penalty-headline-attribution"}
 
 
@@ -118,3 +118,24 @@ def test_grades_follow_the_pack(ruleset):
         [finding("duplicate.headline")]
     res = score(rec, many, ruleset)
     assert res["score"] == 70 and res["grade"] == "B"
+
+
+def test_outlet_rating_layer_is_optional_and_credited(ruleset, tmp_path):
+    import yaml
+    from conftest import ROOT
+    pack = yaml.safe_load((ROOT / "rules" / "outlet-ratings.yaml").read_text(encoding="utf-8"))
+    assert pack["license"] == "CC BY-SA 4.0" and "Perennial sources" in pack["credit"]
+    text = ("Story\n\nThe minister will resign, the Daily Mail reported. Officials in the "
+            "ministry declined to comment, Reuters reported.\n")
+    res = run(text, ruleset)
+    comp = {c["name"]: c for c in res.record["reliability"]["components"]}
+    assert comp["outlet-rating"]["value"] == 2
+    assert comp["outlet-rating"]["points"] == -8          # deprecated 1.0, reliable 0.0
+    assert "Daily Mail (deprecated)" in comp["outlet-rating"]["explanation"]
+    # without the layer the component takes nothing off
+    (tmp_path / "off.yaml").write_text(
+        "kind: outlet-ratings\nversion: 1\nentries:\n  - {id: rsp-daily-mail, enabled: false}\n",
+        encoding="utf-8")
+    res2 = run(text, load_ruleset([str(tmp_path)]))
+    comp2 = {c["name"]: c for c in res2.record["reliability"]["components"]}
+    assert comp2["outlet-rating"]["points"] == 0

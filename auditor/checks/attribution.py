@@ -681,7 +681,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                                                       "descriptor")}
         a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
         a.scope_article = bool(ent.get("scope") == "article")
-        a.content = _content(t, a, (ss, se))
+        a.content = None if ent.get("hop") or ent.get("scope") == "article" \
+            else _content(t, a, (ss, se))
         out.append(a)
     # venue: "told X", "in an interview with X"
     for cs, ce, ent, m in cues:

@@ -66,92 +66,156 @@ class Normalized:
             o = self.to_original(start)
             return o, o
         s = self._map(start)
-        last_end = self._map(min(end, n) - 1) + 1
+        last = self._map(min(end, n) - 1)
         if end < n:
             e = self._map(end)
+            if e <= last:
+                # ``end`` is inside a cluster NFKC rewrote (every character of it maps to the
+                # cluster's start): the span takes the cluster whole, up to the next segment.
+                j = bisect_right(self._norm_starts, end)
+                while j < len(self._orig_starts) and self._orig_starts[j] <= last:
+                    j += 1
+                e = self._orig_starts[j] if j < len(self._orig_starts) else len(self.original)
         else:
             e = len(self.original.rstrip()) if self.original.rstrip() else len(self.original)
-        return s, max(e, last_end)
+        return s, max(e, last + 1)
 
 
 def normalise(text: str, casefold: bool = False, strip: bool = True) -> Normalized:
-    """Normalise ``text`` (see module doc); ``strip`` trims leading/trailing space."""
-    norm_starts: list[int] = []
-    orig_starts: list[int] = []
-    pieces: list[str] = []
-    npos = 0
+    """Normalise ``text`` (see module doc); ``strip`` trims leading/trailing space.
 
-    # Fast path for the common case: NFKC changes nothing, so translate is 1:1.
+    The offset map is piecewise: a new segment starts only where the texts stop advancing
+    together (a white-space run other than one plain space, a character NFKC changes), so
+    ordinary prose costs a handful of segments, not one entry per character.
+    """
     if text.isascii():
-        base, seg_map = text, None
+        base, nk = text, None
     elif unicodedata.is_normalized("NFKC", text):
-        base = text.translate(_TRANSLATE) if _SPECIAL.search(text) else text
-        seg_map = None
+        base, nk = _straighten(text), None
     else:
-        base, seg_map = _nfkc_with_map(text.translate(_TRANSLATE))
-        base = base.translate(_TRANSLATE)
-
-    def orig_of(i: int) -> int:
-        return i if seg_map is None else seg_map[i]
-
-    last = 0
-    for m in _WS.finditer(base):
+        base, nk = _nfkc_segments(text)
+        base = _straighten(base)
+    if strip:
+        lead = len(base) - len(base.lstrip())
+        end = len(base.rstrip()) if base.strip() else lead
+    else:
+        lead, end = 0, len(base)
+    ns: list[int] = [0]          # normalised offset where a segment starts
+    bs: list[int] = [lead]       # ... and the offset in ``base`` it maps to
+    pieces: list[str] = []
+    npos, last = 0, lead
+    for m in _ODD_WS.finditer(base, lead, end):
         s, e = m.span()
         if s > last:
-            _emit_run(base, last, s, orig_of, seg_map, pieces, norm_starts, orig_starts, npos)
+            pieces.append(base[last:s])
             npos += s - last
-        at_edge = strip and (s == 0 or e == len(base))
-        if not at_edge:
-            norm_starts.append(npos)
-            orig_starts.append(orig_of(s))
-            pieces.append(" ")
-            npos += 1
+        pieces.append(" ")
+        ns.append(npos)
+        bs.append(s)
+        npos += 1
+        ns.append(npos)
+        bs.append(e)
         last = e
-    if last < len(base):
-        _emit_run(base, last, len(base), orig_of, seg_map, pieces, norm_starts, orig_starts, npos)
+    if last < end:
+        pieces.append(base[last:end])
     out = "".join(pieces)
+    ns, bs = _dedupe_segments(ns, bs)
+    if nk is not None:
+        ns, bs = _compose(ns, bs, len(out), nk)
     if casefold:
         folded = out.lower()
         # lower() keeps length for nearly all text; fall back to per-char when not.
-        if len(folded) == len(out):
-            out = folded
+        out = folded if len(folded) == len(out) else "".join(
+            c.lower() if len(c.lower()) == 1 else c for c in out)
+    return Normalized(out, text, tuple(ns), tuple(bs))
+
+
+# White space that changes the map: runs of two or more, or one character other than " ".
+_ODD_WS = re.compile(r"\s{2,}|[^\S ]")
+
+
+def _straighten(text: str) -> str:
+    """Curly quotes straight, dashes to hyphens (one for one)."""
+    return _SPECIAL.sub(_straight_char, text) if _SPECIAL.search(text) else text
+
+
+_STRAIGHT = {**_QUOTES, **_DASHES}
+
+
+def _straight_char(m) -> str:
+    return _STRAIGHT[m.group(0)]
+
+
+def _dedupe_segments(ns: list[int], bs: list[int]) -> tuple[list[int], list[int]]:
+    out_n: list[int] = []
+    out_b: list[int] = []
+    for a, b in zip(ns, bs):
+        if out_n and out_n[-1] == a:
+            out_b[-1] = b
         else:
-            out = "".join(c.lower() if len(c.lower()) == 1 else c for c in out)
-    return Normalized(out, text, tuple(norm_starts), tuple(orig_starts))
+            out_n.append(a)
+            out_b.append(b)
+    return out_n, out_b
 
 
-def _emit_run(base, s, e, orig_of, seg_map, pieces, norm_starts, orig_starts, npos):
-    pieces.append(base[s:e])
-    if seg_map is None:
-        norm_starts.append(npos)
-        orig_starts.append(s)
-        return
-    # After NFKC the map may jump; start a segment wherever it does.
-    prev = None
-    for k in range(s, e):
-        o = seg_map[k]
-        if prev is None or o != prev + 1:
-            norm_starts.append(npos + (k - s))
-            orig_starts.append(o)
-        prev = o
+def _nfkc_segments(text: str) -> tuple[str, tuple[list[int], list[int]]]:
+    """NFKC of ``text`` with a piecewise map from its offsets back to ``text``.
+
+    Only clusters NFKC may change are rewritten (a character whose NFKC form differs, or a
+    base character with its combining marks); every character a cluster becomes maps to the
+    cluster's start, so a span ending inside it still covers it whole.
+    """
+    special = {c for c in set(text)
+               if unicodedata.combining(c) or unicodedata.normalize("NFKC", c) != c}
+    marks = "".join(re.escape(c) for c in sorted(special) if unicodedata.combining(c))
+    singles = "".join(re.escape(c) for c in sorted(special) if not unicodedata.combining(c))
+    alts = []
+    if marks:
+        alts.append(f"[^{marks}][{marks}]+|[{marks}]+")
+    if singles:
+        alts.append(f"[{singles}]")
+    rx = re.compile("|".join(alts), re.S)
+    pieces: list[str] = []
+    ns, os_ = [0], [0]
+    npos = last = 0
+    for m in rx.finditer(text):
+        s, e = m.span()
+        if s > last:
+            pieces.append(text[last:s])
+            npos += s - last
+        chunk = unicodedata.normalize("NFKC", m.group(0))
+        for k in range(len(chunk)):
+            ns.append(npos + k)
+            os_.append(s)
+        pieces.append(chunk)
+        npos += len(chunk)
+        ns.append(npos)
+        os_.append(e)
+        last = e
+    pieces.append(text[last:])
+    ns, os_ = _dedupe_segments(ns, os_)
+    return "".join(pieces), (ns, os_)
 
 
-def _nfkc_with_map(text: str) -> tuple[str, list[int]]:
-    """NFKC per character with, for each output char, the original offset."""
-    out: list[str] = []
-    omap: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        # Keep a base character with its combining marks together so NFKC composes.
-        j = i + 1
-        while j < n and unicodedata.combining(text[j]):
+def _compose(ns: list[int], bs: list[int], n_len: int,
+             nk: tuple[list[int], list[int]]) -> tuple[list[int], list[int]]:
+    """Piecewise map normalised -> base composed with base -> original."""
+    kb, ko = nk
+    out_n: list[int] = []
+    out_o: list[int] = []
+    for i, (n0, b0) in enumerate(zip(ns, bs)):
+        n1 = ns[i + 1] if i + 1 < len(ns) else n_len
+        length = max(0, n1 - n0)
+        # the base segment containing b0, then every base breakpoint inside [b0, b0 + length)
+        j = max(0, bisect_right(kb, b0) - 1)
+        out_n.append(n0)
+        out_o.append(ko[j] + (b0 - kb[j]))
+        j += 1
+        while j < len(kb) and kb[j] < b0 + length:
+            out_n.append(n0 + (kb[j] - b0))
+            out_o.append(ko[j])
             j += 1
-        chunk = unicodedata.normalize("NFKC", text[i:j])
-        out.append(chunk)
-        omap.extend([i] * len(chunk))
-        i = j
-    return "".join(out), omap
+    return _dedupe_segments(out_n, out_o)
 
 
 def normalise_text(text: str, casefold: bool = False) -> str:
@@ -159,8 +223,7 @@ def normalise_text(text: str, casefold: bool = False) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
-        if _SPECIAL.search(text):
-            text = text.translate(_TRANSLATE)
+        text = _straighten(text)
     text = _WS.sub(" ", text).strip()
     return text.lower() if casefold else text
 

@@ -74,3 +74,29 @@ def test_tokens_and_shingles():
     assert "army's" in toks and "well-known" in toks
     assert shingles(["a", "b", "c", "d"], 3) == {"a b c", "b c d"}
     assert shingles(["a"], 3) == {"a"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_normalised_character_maps_to_what_it_came_from(seed):
+    """Each normalised character's original span normalises to contain it (strong property)."""
+    import unicodedata
+    rnd = random.Random(1000 + seed)
+    alphabet = "abc  \t\n\r\u00a0\u2019\u201c\u2013\ufb01\u00bde\u0301\u0308X.\u2003"
+    src = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 120)))
+    for casefold in (False, True):
+        n = normalise(src, casefold=casefold)
+        for i, ch in enumerate(n.text):
+            s, e = n.span_to_original(i, i + 1)
+            assert 0 <= s < e <= len(src), (src, i)
+            piece = unicodedata.normalize("NFKC", src[s:e])
+            piece = piece.translate(str.maketrans("\u2019\u201c\u2013", "'\"-"))
+            if ch == " ":
+                assert not piece.strip() or any(c.isspace() for c in piece)
+            else:
+                assert ch in (piece.lower() if casefold else piece), (src, i, ch, src[s:e])
+
+
+def test_plain_prose_has_few_segments():
+    text = "One sentence here. Another one follows, with commas. " * 50
+    n = normalise(text)
+    assert n.text == text.strip() and len(n._norm_starts) == 1

@@ -178,9 +178,9 @@ class Attr:
 
 # -- source phrase classification ------------------------------------------------------------
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t,;:-\"'()":
+    while s < e and (text[s].isspace() or text[s] in ",;:-\"'()"):
         s += 1
-    while e > s and text[e - 1] in " \t,;:-\"'.":
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:-\"'."):
         e -= 1
     # keep a closing bracket only when it is balanced
     if e > s and text[e - 1] == ")" and text.count("(", s, e) < text.count(")", s, e):

@@ -176,9 +176,13 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             mods.discard("deputy")              # the phrase itself names the deputy post
         if "first" in mods and "deputy" not in mods:
             mods.discard("first")
-        if regex.search(r"(?i)(?:\b(?:an?|future|would-be|potential|possible)\s+)$", text[max(0, m.start() - 12):m.start()]):
+        if regex.search(r"(?i)(?:\b(?:an?|future|would-be|potential|possible|next)\s+)$", text[max(0, m.start() - 12):m.start()]):
             continue                                  # "a President Trump would ...": hypothetical
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
+        if not m.group("jpost"):
+            of = regex.match(r"\s+of\s+(?:the\s+)?([A-Z][\w'.-]*)", text[m.end():m.end() + 60])
+            if of and not kb.jurisdiction_of(of.group(1)):
+                continue
         # a title qualified by a body the KB does not know ("State Department spokeswoman",
         # "Senate Majority Leader") is not the KB's post
         if not m.group("jpre") and not (m.group("mod1") or "").strip():
@@ -197,6 +201,9 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             gap = text[t_end:n.start]
             if len(gap) <= 90 and _GAP_RIGHT.fullmatch(gap) and "\n" not in tx.article.text[
                     slice(*tx.orig(t_end, n.start))]:
+                if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or regex.search(
+                        r"(?i)\bthe\s+$", text[max(0, t_start - 5):t_start])):
+                    break           # "an 'illegitimate' president, Carter replied"
                 name, pairing = n, "before"
             break
         if name is None:
@@ -344,13 +351,35 @@ _NOW = regex.compile(r"(?<![\w-])(?:says|today|yesterday|tonight|this\s+(?:week|
 _THEN = regex.compile(r"(?<![\w-])(?:then|at the time|back then|once|had been|was)(?![\w-])", regex.IGNORECASE)
 
 
-def _speaks_of_now(tx: _Text, pos: int) -> bool:
+_SENT = regex.compile(r"""[.!?]["'\u201d\u2019)]*\s+|\n""")
+
+
+def _sentence(tx: _Text, pos: int) -> tuple[int, int]:
+    """Bounds, in the original text, of the sentence holding normalised offset ``pos``."""
     text = tx.article.text
     pos = tx.orig(pos, pos + 1)[0]
-    s = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
-    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0]
-    e = min(ends) if ends else len(text)
-    return bool(_NOW.search(text, s, e)) and not _THEN.search(text, s, e)
+    s = 0
+    for m in _SENT.finditer(text, max(0, pos - 1500), pos):
+        s = m.end()
+    m = _SENT.search(text, pos)
+    return s, (m.start() if m else len(text))
+
+
+_SAID_NOW = regex.compile(r"""^[\s,"']*(?:(?:,[^,.]{0,60},)\s*)?(?:(?:also|again|\w+ly)\s+)?"""
+                          r"(?:says|said|told|announced|tweeted|wrote|warned|added|called|urged|stated)\b")
+_HYPOTHETICAL = regex.compile(r"(?<![\w-])(?:would|could|might|if|whether|potential|hypothetical|imagine)(?![\w-])",
+                              regex.IGNORECASE)
+_PAST_REF = regex.compile(r"(?<![\w-])(?:\w+\s+years?\s+ago|at\s+the\s+time|back\s+then|back\s+in|in\s+those\s+days|"
+                          r"become|becomes|becoming|will\s+be)(?![\w-])", regex.IGNORECASE)
+
+
+def _speaks_of_now(tx: _Text, m: "Mention") -> bool:
+    """The mention reports something said now: 'Secretary X said on Tuesday ...'."""
+    s, e = _sentence(tx, m.start)
+    end = tx.orig(m.end - 1, m.end)[1]
+    text = tx.article.text
+    return bool(_SAID_NOW.match(text[end:end + 80])) and bool(_NOW.search(text, s, e)) \
+        and not _THEN.search(text, s, e)
 
 
 def _window_text(pub: Published, window: tuple[D, D]) -> str:
@@ -439,6 +468,9 @@ def titles(article: Article, ctx: ArticleContext):
             cover = [kb.positions[p].covered_from for p in m.positions]
             if window and all(c and window[1] < c for c in cover):
                 continue            # before the KB lists every holder
+            first = min((t.start_lo for t in person.tenures if t.start_lo), default=None)
+            if first is None or any(c is None or first < c for c in cover):
+                continue            # the person may have held it before the KB's list begins
             past_kb = window is not None and window[0] > person.retrieved
             msg = (f"{person.name}: {kb.summary(m.person)}; never {' or '.join(labels)}"
                    + (f" as far as the knowledge base knows (to {person.retrieved.isoformat()}; "
@@ -467,8 +499,14 @@ def titles(article: Article, ctx: ArticleContext):
         # a title a person no longer holds is usual for what they did in office ("President
         # Obama signed the deal"); it is only called wrong when the sentence speaks of now
         no_longer = m.tense == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
-        if no_longer and not _speaks_of_now(tx, m.start):
+        if no_longer and not _speaks_of_now(tx, m):
             continue
+        s0, e0 = _sentence(tx, m.start)
+        if _PAST_REF.search(tx.article.text, s0, e0):
+            continue                    # "four years ago", "at the time", "is going to become"
+        not_yet = m.tense == CURRENT and all(x.start_lo is not None and b < x.start_lo for x in ts)
+        if not_yet and _HYPOTHETICAL.search(tx.article.text, s0, e0):
+            continue                    # "What would a President Trump do?"
         short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
         what = {CURRENT: f"not {short}",
                 FORMER: f"not a former {short} but in office",
@@ -486,7 +524,7 @@ def titles(article: Article, ctx: ArticleContext):
                                  "past_kb": past_kb})
         flagged[key] = f
         out.append(f)
-    out.extend(_conflicts_in_article(article, st))
+    out.extend(_conflicts_in_article(article, st, flagged))
     return out
 
 
@@ -502,15 +540,23 @@ def _incompatible(a: str, b: str) -> bool:
     return {a, b} == {CURRENT, FORMER}
 
 
-def _conflicts_in_article(article: Article, st: _State) -> list[Finding]:
+def _conflicts_in_article(article: Article, st: _State, flagged=None) -> list[Finding]:
+    """Two titles of one person that cannot both be right. Past holders are often named by
+    their old title for what they did in office, so a pair is only reported when the KB
+    knows nothing of the person in that post, or says one of the two is wrong here."""
     out = []
     seen = set()
+    flagged = flagged or {}
+    wrong = {(k[0], k[2]) for k, f in flagged.items() if f.rule == "consistency.title-date"}
     ms = [m for m in st.mentions if "then" not in m.mods]
     for i, m2 in enumerate(ms):
         for m1 in ms[:i]:
             if m1.person != m2.person or not (m1.positions & m2.positions):
                 continue
             if not _incompatible(m1.tense, m2.tense):
+                continue
+            if st.kb.held(m2.person, m1.positions & m2.positions) and not (
+                    (m1.person, m1.tense) in wrong or (m2.person, m2.tense) in wrong):
                 continue
             k = (m2.person, m1.tense, m2.tense)
             if k in seen:

@@ -60,32 +60,39 @@ def main() -> None:
     """Audit news articles the way a careful wire editor would.
 
     \b
-    auditor audit seeds/              audit a folder, write reports/report.json and index.html
-    auditor rules list                show the rule packs in force
-    auditor rules validate my-rules/  check a folder of rule packs
+    auditor audit seeds/                audit a folder, write reports/report.json and index.html
+    auditor check incoming/             a CI gate: exit 1 when an error-level finding is found
+    auditor report reports/report.json  render the HTML report again from a saved report
+    auditor rules list                  show the rule packs in force
+    auditor rules validate my-rules/    check a folder of rule packs
     """
 
 
 def common_input_options(f):
-    f = click.option("--include", multiple=True, metavar="GLOB",
-                     help="Only read files in folders whose relative path or name matches (repeatable).")(f)
-    f = click.option("--exclude", multiple=True, metavar="GLOB",
-                     help="Skip files in folders whose relative path or name matches (repeatable).")(f)
-    f = click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
-                     help="Read a JSON field under another name, e.g. --field text=body.")(f)
-    f = click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
-                     help="Larger files (or JSONL records) are reported as errors and skipped.")(f)
-    f = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
-                     metavar="DIR", help="A folder of rule packs layered over the defaults (repeatable).")(f)
-    f = click.option("--jobs", "-j", type=click.IntRange(1), default=os.cpu_count() or 1,
+    """The input and engine options shared by audit and check, in the order --help shows them."""
+    options = [
+        click.option("--include", multiple=True, metavar="GLOB",
+                     help="Only read files in folders whose relative path or name matches (repeatable)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Skip files in folders whose relative path or name matches (repeatable)."),
+        click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
+                     help="Read a JSON field under another name, e.g. --field text=body."),
+        click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
+                     help="Larger files (or JSONL records) are reported as errors and skipped."),
+        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+                     metavar="DIR", help="A folder of rule packs layered over the defaults (repeatable)."),
+        click.option("--jobs", "-j", type=click.IntRange(1), default=os.cpu_count() or 1,
                      show_default="the machine's cores",
-                     help="Processes for the per-article stage; the output is the same for any N.")(f)
-    f = click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="Processes for the per-article stage; the output is the same for any N."),
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
                      help="local: this machine (a process pool of --jobs); dask: a dask.distributed "
-                          "cluster (needs the [dask] extra).")(f)
-    f = click.option("--scheduler", metavar="ADDRESS",
+                          "cluster (needs the [dask] extra)."),
+        click.option("--scheduler", metavar="ADDRESS",
                      help="With --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 "
-                          "(default: a local cluster of --jobs workers).")(f)
+                          "(default: a local cluster of --jobs workers)."),
+    ]
+    for option in reversed(options):     # click lists the last decorator applied first
+        f = option(f)
     return f
 
 

@@ -82,8 +82,6 @@ def audit_options(jobs: int, engine: str, scheduler: str | None, include, exclud
 
 def checked_archive(path: str, ruleset: RuleSet) -> str:
     """The archive path, once it is known to open and to match the rules (else UsageProblem)."""
-    if not hasattr(AuditOptions(), "archive"):
-        raise UsageProblem("archive: this version of auditor has no archive support")
     from .archive import ArchiveError, check_params, open_archive
     try:
         store = open_archive(path, readonly=True)

@@ -327,17 +327,12 @@ def config_cmd(config_file, as_json):
 
 def _archive_or_exit(path: str, ruleset) -> str:
     """Check an archive can be used with these rules before the audit starts (exit 2 if not)."""
-    from .archive import ArchiveError, check_params, open_archive
+    from .ci import UsageProblem, checked_archive
     try:
-        store = open_archive(path, readonly=True)
-        try:
-            check_params(store, ruleset)
-        finally:
-            store.close()
-    except (ArchiveError, OSError) as e:
-        click.echo(f"auditor: archive: {e}", err=True)
+        return checked_archive(path, ruleset)
+    except UsageProblem as e:
+        click.echo(f"auditor: {e}", err=True)
         sys.exit(2)
-    return path
 
 
 @main.group("archive")

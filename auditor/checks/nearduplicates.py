@@ -274,23 +274,19 @@ def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOu
     if not pairs:
         return
     sev = Severity.parse(ent.get("severity", "warning"))
-    for comp in clusters(len(records), pairs):
-        orig, basis = pick_original(comp, records)
+
+    def similarity(m: int, orig: int) -> float:
+        sim = pairs.get((min(m, orig), max(m, orig)))
+        if sim is None:
+            mid, oid = records[m]["id"], records[orig]["id"]
+            sim = verify(sets[mid], sets[oid]) if mid in sets and oid in sets else 0.0
+        return sim
+
+    for comp, orig, basis, others in _clustered(records, pairs, similarity, "near-duplicate", out):
         oid = records[orig]["id"]
-        members = [{"article": oid, "similarity": 1.0, "original": True}]
-        sims = []
-        for m in comp:
-            if m == orig:
-                continue
+        when = _when(records[orig], basis)
+        for m, sim in others:
             mid = records[m]["id"]
-            key = (min(m, orig), max(m, orig))
-            sim = pairs.get(key)
-            if sim is None:
-                sim = verify(sets[mid], sets[oid]) if mid in sets and oid in sets else 0.0
-            sims.append(sim)
-            members.append({"article": mid, "similarity": round(sim, 4), "original": False})
-            when = (f"published earlier ({_pub(records[orig])})" if basis == "published"
-                    else "seen first in this corpus")
             a = fps[m].get("anchor") or (0, 0, 1, 1, "")
             out.findings.append(Finding(
                 "duplicate.near-article", sev, mid, a[2], a[3], a[0], a[1], a[4],
@@ -302,7 +298,24 @@ def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOu
                  "cluster_size": len(comp), "shingle_size": p.shingle_size,
                  "measure": "exact Jaccard of word shingle sets",
                  "shingles": int(fps[m].get("n", 0)), "original_shingles": int(fps[orig].get("n", 0))}))
-        out.clusters.append(Cluster("near-duplicate", members, min(sims) if sims else 1.0))
+
+
+def _when(original: dict, basis: str) -> str:
+    return f"published earlier ({_pub(original)})" if basis == "published" else "seen first in this corpus"
+
+
+def _clustered(records, pairs, similarity, kind: str, out: CorpusOutput):
+    """Each connected component of ``pairs``, its original and its other members with their
+    similarity to the original (``similarity(member, original)``, 0-1); the cluster itself is
+    added to ``out``."""
+    for comp in clusters(len(records), pairs):
+        orig, basis = pick_original(comp, records)
+        others = [(m, similarity(m, orig)) for m in comp if m != orig]
+        members = [{"article": records[orig]["id"], "similarity": 1.0, "original": True}]
+        members += [{"article": records[m]["id"], "similarity": round(sim, 4), "original": False}
+                    for m, sim in others]
+        out.clusters.append(Cluster(kind, members, min((sim for _, sim in others), default=1.0)))
+        yield comp, orig, basis, others
 
 
 def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
@@ -388,30 +401,23 @@ def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:
     if not pairs:
         return
     sev = Severity.parse(ent.get("severity", "info"))
-    for comp in clusters(len(records), pairs):
-        orig, basis = pick_original(comp, records)
+
+    def similarity(m: int, orig: int) -> float:
+        ka, kb = fps[m]["hkey"], fps[orig]["hkey"]
+        return 1.0 if ka == kb else fuzz.ratio(ka, kb) / 100
+
+    for comp, orig, basis, others in _clustered(records, pairs, similarity, "headline", out):
         oid = records[orig]["id"]
-        members = [{"article": oid, "similarity": 1.0, "original": True}]
-        sims = []
-        for m in comp:
-            if m == orig:
-                continue
-            mid = records[m]["id"]
-            ka, kb = fps[m]["hkey"], fps[orig]["hkey"]
-            s = 100.0 if ka == kb else fuzz.ratio(ka, kb)
-            sims.append(s / 100)
-            members.append({"article": mid, "similarity": round(s / 100, 4), "original": False})
-            how = "identical after normalisation" if s == 100.0 else f"{s:.0f}% alike"
-            when = (f"published earlier ({_pub(records[orig])})" if basis == "published"
-                    else "seen first in this corpus")
+        when = _when(records[orig], basis)
+        for m, sim in others:
+            how = "identical after normalisation" if sim == 1.0 else f"{sim * 100:.0f}% alike"
             a = fps[m].get("anchor") or (0, 0, 1, 1, "")
             out.findings.append(Finding(
-                "duplicate.headline-corpus", sev, mid, a[2], a[3], a[0], a[1], a[4],
+                "duplicate.headline-corpus", sev, records[m]["id"], a[2], a[3], a[0], a[1], a[4],
                 f"Same headline as {oid} ({how}), {when}.",
                 [_anchor_span(oid, fps[orig])],
-                {"original": oid, "similarity": round(s / 100, 4), "basis": basis,
-                 "cluster_size": len(comp), "key": ka}))
-        out.clusters.append(Cluster("headline", members, min(sims) if sims else 1.0))
+                {"original": oid, "similarity": round(sim, 4), "basis": basis,
+                 "cluster_size": len(comp), "key": fps[m]["hkey"]}))
 
 
 def near_shuffle_keys(fp: dict) -> list[int]:

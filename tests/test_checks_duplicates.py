@@ -72,3 +72,16 @@ def test_disabled_rule_is_not_reported(ruleset):
     rs.disabled_rules.add("headline.sensational")
     text = "BREAKING: shocking news!\n\nBody.\n"
     assert process_article(article(text), rs).findings == []
+
+
+def test_repeated_line_in_a_json_record_names_lines_of_its_text(ruleset, tmp_path):
+    import json
+
+    from auditor.ingest import IngestOptions, iter_sources
+    p = tmp_path / "feed.jsonl"
+    body = "Talks resume\n\nAdvertisement\n\nDelegates met on Friday in Geneva.\n\nAdvertisement\n"
+    p.write_text(json.dumps({"id": "a", "title": "Talks resume", "text": body}) + "\n")
+    art = next(a for a in iter_sources([str(p)], IngestOptions()))
+    fs = [f for f in process_article(art, ruleset).findings if f.rule == "duplicate.line"]
+    assert len(fs) == 1 and fs[0].line == 1 and fs[0].text == "Advertisement"
+    assert fs[0].message == "Line 7 of the article's text repeats its line 3 (exactly)."

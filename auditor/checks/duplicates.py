@@ -89,9 +89,13 @@ def repeated_lines(article: Article, ctx: ArticleContext):
             continue
         orig = article.lines[first]
         how = "exactly" if score == 100.0 else f"{score:.0f}% alike"
+        if orig.file_line != ln.file_line:
+            msg = f"Line {ln.file_line} repeats line {orig.file_line} ({how})."
+        else:       # a JSON record: every line of its text is on one line of the file
+            at, was = (article.text.count("\n", 0, x.start) + 1 for x in (ln, orig))
+            msg = f"Line {at} of the article's text repeats its line {was} ({how})."
         out.append(Finding.at(
-            article, "duplicate.line", entry["severity"], ln.start, ln.end,
-            f"Line {ln.file_line} repeats line {orig.file_line} ({how}).",
+            article, "duplicate.line", entry["severity"], ln.start, ln.end, msg,
             related=[article.span(orig.start, orig.end)],
             evidence={"similarity": round(score, 1), "first_line": orig.file_line}))
     return out

@@ -109,6 +109,15 @@ def test_categories_from_pack(rs):
                    "Sign up for our daily newsletter": "boilerplate.appeal"}
 
 
+def test_advertising_labels_inside_the_body(rs):
+    text = ("Council approves new bridge\n\nThe council approved the bridge on Tuesday.\n\n"
+            "ADVERTISEMENT\n\nWork starts in spring, the mayor said.\n\nStory continues below advertisement\n\n"
+            "An advertisement for the bridge ran in the paper.\n")
+    got = {f.text: f.rule for f in _bp(process_article(_article(text), rs).findings)}
+    assert got == {"ADVERTISEMENT": "boilerplate.advertising",
+                   "Story continues below advertisement": "boilerplate.advertising"}
+
+
 def test_user_pack_disables_entry(tmp_path):
     (tmp_path / "bp.yaml").write_text("kind: boilerplate\nversion: 1\nentries:\n"
                                       "  - id: comment-form\n    enabled: false\n", encoding="utf-8")

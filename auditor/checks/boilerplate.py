@@ -1,8 +1,8 @@
 """Boilerplate left in by a scraper or a CMS, by category, and lines that recur across an outlet.
 
 ``boilerplate.<category>``: every entry of the ``boilerplate`` rule pack names a category
-(navigation, section-label, related-links, comment-form, appeal, share, cookie, byline,
-cross-promotion), a position (any, start, end, edge) and patterns matched against whole
+(navigation, section-label, related-links, comment-form, appeal, share, cookie, advertising,
+byline, cross-promotion), a position (any, start, end, edge) and patterns matched against whole
 lines. A line is flagged only when a pattern matches; its shape (short, no sentence
 punctuation, standing in the lead or tail zone, link-like) raises the finding's confidence
 and widens the zones, but never flags a line by itself.
@@ -44,6 +44,7 @@ CATEGORY_LABEL = {
     "appeal": "a donation or subscription appeal",
     "share": "a share prompt",
     "cookie": "a cookie prompt",
+    "advertising": "an advertising label",
     "byline": "a byline or credit",
     "cross-promotion": "cross-promotion of the outlet's earlier stories",
 }

@@ -14,6 +14,7 @@ is impossible, never merely unproven.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -24,6 +25,9 @@ from .rules import RuleSet
 D = dt.date
 FAR_PAST = D(1, 1, 1)
 FAR_FUTURE = D(9999, 12, 31)
+_SPACES = regex.compile(r"\s+")
+_INITIAL = regex.compile(r"\s+[A-Z]\.(?=\s)")
+_POSSESSIVE_END = regex.compile(r"(?:'s|')$")
 
 
 def parse_kb_date(value: str | None, *, latest: bool = False) -> D | None:
@@ -206,11 +210,12 @@ class KB:
                 pat = r"\s+".join(parts)
             alts.append(pat)
         self.name_rx = regex.compile(r"(?<![\w'-])(?:" + "|".join(alts) + r")(?![\w-])") if alts else None
-        self._form_lookup = {regex.sub(r"\s+", " ", k).casefold(): v for k, v in forms.items()}
+        self.name_scan = WordScanner(self.name_rx) if self.name_rx is not None else None
+        self._form_lookup = {_SPACES.sub(" ", k).casefold(): v for k, v in forms.items()}
 
     def forms_for(self, matched: str) -> list[NameForm]:
-        key = regex.sub(r"\s+[A-Z]\.(?=\s)", "", matched)
-        key = regex.sub(r"\s+", " ", key).casefold()
+        key = _INITIAL.sub("", matched)
+        key = _SPACES.sub(" ", key).casefold()
         return self._form_lookup.get(key, [])
 
     # -- titles -----------------------------------------------------------------------
@@ -219,10 +224,14 @@ class KB:
         phrase_rx: list[tuple[Any, str]] = []
         for p in self.positions.values():
             for t in p.titles:
-                core_map.setdefault(regex.sub(r"\s+", " ", t).casefold(), set()).add(p.id)
+                core_map.setdefault(_SPACES.sub(" ", t).casefold(), set()).add(p.id)
             for ph in p.phrases:
                 phrase_rx.append((regex.compile(ph, regex.IGNORECASE), p.id))
         self.core_map = core_map
+        # every word of every title phrase, casefolded ("prime", "minister", ...)
+        self.core_words = frozenset(t.casefold() for ws in core_map for t in ws.split())
+        self._core_cache: dict[str, frozenset[str]] = {}
+        self._jur_cache: dict[str, frozenset[str]] = {}
         self.phrase_rx = phrase_rx
         jur_forms: dict[str, set[str]] = {}
         cs_forms: dict[str, set[str]] = {}
@@ -261,21 +270,32 @@ class KB:
         pattern = (rf"(?<![\w-])(?P<mod1>{mod})(?P<jpre>{jpre})?(?P<mod2>{mod})(?P<core>{core})"
                    rf"(?P<elect>-elect|\s+elect|-designate)?(?![\w-]){jpost}")
         self.title_rx = regex.compile(pattern, regex.IGNORECASE) if core else None
+        self.title_scan = WordScanner(self.title_rx) if self.title_rx is not None else None
 
     def positions_for_core(self, core: str) -> set[str]:
-        key = regex.sub(r"\s+", " ", core).casefold()
-        found = set(self.core_map.get(key, ()))
-        for rx, pid in self.phrase_rx:
-            if rx.fullmatch(core):
-                found.add(pid)
-        return found
+        got = self._core_cache.get(core)
+        if got is None:
+            key = _SPACES.sub(" ", core).casefold()
+            found = set(self.core_map.get(key, ()))
+            for rx, pid in self.phrase_rx:
+                if rx.fullmatch(core):
+                    found.add(pid)
+            got = frozenset(found)
+            if len(self._core_cache) < 100_000:
+                self._core_cache[core] = got
+        return set(got)
 
     def jurisdiction_of(self, text: str | None) -> set[str]:
         if not text:
             return set()
-        t = regex.sub(r"(?:'s|')$", "", text.strip())
-        t = regex.sub(r"\s+", " ", t)
-        return set(self.jur_cs_forms.get(t, set())) | set(self.jur_forms.get(t.casefold(), set()))
+        got = self._jur_cache.get(text)
+        if got is None:
+            t = _POSSESSIVE_END.sub("", text.strip())
+            t = _SPACES.sub(" ", t)
+            got = frozenset(self.jur_cs_forms.get(t, set())) | frozenset(self.jur_forms.get(t.casefold(), set()))
+            if len(self._jur_cache) < 100_000:
+                self._jur_cache[text] = got
+        return set(got)
 
     # -- facts --------------------------------------------------------------------------
     def held(self, person: str, positions: Iterable[str]) -> list[Tenure]:
@@ -302,6 +322,228 @@ class KB:
         if not parts:
             return "no post recorded"
         return "; ".join(parts[-limit:])
+
+
+# -- fast scanning ----------------------------------------------------------------------------
+# The KB's big alternations (every name, every title with every jurisdiction) are slow to try
+# at every offset of a text. Every match of them starts at a word whose text is one of a few
+# known "first words", read off the pattern itself; ``WordScanner.finditer`` tries the pattern
+# only where such a word starts, giving exactly the matches of ``pattern.finditer(text)``.
+try:                                        # Python >= 3.11
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:                         # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c          # type: ignore[no-redef]
+    import sre_parse as _sre_parse          # type: ignore[no-redef]
+
+_WORD = regex.compile(r"\w+")
+_WORD_CHAR = regex.compile(r"\w")
+# The regex module's IGNORECASE also pairs i with İ and I with ı; str.casefold does not.
+_TURKIC = str.maketrans({"İ": "i", "ı": "i"})
+_MAX_FIRST = 5000
+
+
+def word_key(w: str) -> str:
+    """A key equal for two words the regex module's IGNORECASE can match to each other."""
+    return w.translate(_TURKIC).casefold()
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _is_word(ch: str) -> bool:
+    return _WORD_CHAR.fullmatch(ch) is not None
+
+
+def _excludes_word(items) -> bool:
+    """``items`` is a one-character lookaround set that contains ``\\w`` (not negated)."""
+    if len(items) != 1 or str(items[0][0]) != "IN":
+        return False
+    av = items[0][1]
+    return any(str(op) == "CATEGORY" and str(a) == "CATEGORY_WORD" for op, a in av) and \
+        not any(str(op) == "NEGATE" for op, a in av)
+
+
+def _set_chars(av) -> list[str]:
+    out = []
+    for op, a in av:
+        op = str(op)
+        if op == "LITERAL":
+            out.append(chr(a))
+        elif op == "RANGE" and a[1] - a[0] < 64:
+            out.extend(chr(c) for c in range(a[0], a[1] + 1))
+        elif op == "CATEGORY" and str(a) == "CATEGORY_SPACE":
+            out.append(" ")
+        else:
+            raise _Unknown
+    return out
+
+
+def _walk(items, states: set, ci: bool) -> set:
+    """Extend the states (prefix, case-insensitive, closed) over a parsed sequence."""
+    for op, av in items:
+        op = str(op)
+        open_ = {s for s in states if not s[2]}
+        if not open_:
+            return states
+        closed = states - open_
+        if op == "LITERAL":
+            new = {_extend(s, chr(av), ci) for s in open_}
+        elif op == "IN":
+            if any(str(o) == "NEGATE" for o, _ in av):
+                raise _Unknown
+            new = {_extend(s, ch, ci) for s in open_ for ch in _set_chars(av)}
+        elif op == "SUBPATTERN":
+            _, add, dele, sub = av
+            new = _walk(sub, open_, bool((ci or add & _sre_c.SRE_FLAG_IGNORECASE)
+                                         and not dele & _sre_c.SRE_FLAG_IGNORECASE))
+        elif op == "ATOMIC_GROUP":
+            new = _walk(av, open_, ci)
+        elif op == "BRANCH":
+            new = set()
+            for alt in av[1]:
+                new |= _walk(alt, open_, ci)
+        elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            lo, hi, sub = av
+            once = _walk(sub, open_, ci)
+            if hi != 1 and any(not s[2] for s in once):
+                raise _Unknown              # a repeated word part: its first word is unbounded
+            new = (open_ | once) if lo == 0 else once
+        elif op == "AT":
+            if str(av) == "AT_BOUNDARY":
+                new = {(p, c, True) if p else (p, c, d) for p, c, d in open_}
+            else:
+                new = open_
+        elif op == "ASSERT_NOT":
+            direction, sub = av
+            if direction == 1 and _excludes_word(sub):      # (?![\w...]): the word ends here
+                new = {(p, c, True) for p, c, d in open_}
+            else:
+                new = open_
+        elif op == "ASSERT":
+            new = open_
+        else:
+            raise _Unknown
+        states = closed | new
+        if len(states) > _MAX_FIRST:
+            raise _Unknown
+    return states
+
+
+def _extend(state, ch: str, ci: bool):
+    prefix, c, _ = state
+    if _is_word(ch):
+        return (prefix + ch, c or (ci and ch.lower() != ch.upper()), False)
+    if not prefix:
+        raise _Unknown                      # a match may start with a non-word character
+    return (prefix, c, True)
+
+
+def first_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The first words of every match of ``pattern`` when each match starts where a word starts
+    (the pattern begins with a look-behind excluding ``\\w``) and its first word is one of a
+    finite set: (keys of case-insensitive words, case-sensitive words). None otherwise."""
+    try:
+        parsed = _sre_parse.parse(pattern, flags & (_sre_c.SRE_FLAG_IGNORECASE | _sre_c.SRE_FLAG_VERBOSE))
+    except Exception:
+        return None
+    items = list(parsed)
+    if not items or str(items[0][0]) != "ASSERT_NOT" or items[0][1][0] != -1 or \
+            not _excludes_word(items[0][1][1]):
+        return None
+    ci = bool((flags | parsed.state.flags) & _sre_c.SRE_FLAG_IGNORECASE)
+    try:
+        states = _walk(items[1:], {("", False, False)}, ci)
+    except _Unknown:
+        return None
+    if any(not closed or not prefix for prefix, _, closed in states):
+        return None
+    return (frozenset(word_key(p) for p, c, _ in states if c),
+            frozenset(p for p, c, _ in states if not c))
+
+
+class Words:
+    """The words of one text, for :class:`WordScanner` (computed once per text)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = set(_WORD.findall(text))
+        self._by_key: dict[str, list[str]] | None = None
+        self._starts: dict[str, list[int]] = {}
+
+    @property
+    def by_key(self) -> dict[str, list[str]]:
+        if self._by_key is None:
+            by: dict[str, list[str]] = {}
+            key = word_key if ("İ" in self.text or "ı" in self.text) else str.casefold
+            for w in self.words:
+                by.setdefault(key(w), []).append(w)
+            self._by_key = by
+        return self._by_key
+
+    def starts(self, w: str) -> list[int]:
+        """Where the word ``w`` starts as a whole word."""
+        got = self._starts.get(w)
+        if got is None:
+            text, n = self.text, len(w)
+            got = []
+            i = text.find(w)
+            while i >= 0:
+                if (i == 0 or not _WORD_CHAR.match(text, i - 1)) and not _WORD_CHAR.match(text, i + n):
+                    got.append(i)
+                i = text.find(w, i + 1)
+            self._starts[w] = got
+        return got
+
+
+class WordScanner:
+    """``finditer`` of one compiled pattern, tried only where one of its first words starts."""
+
+    def __init__(self, rx):
+        self.rx = rx
+        plain = not rx.flags & ~(regex.I | regex.M | regex.S | regex.U | regex.X | regex.V0)
+        fw = first_words(rx.pattern, rx.flags) if plain else None
+        self.exact = fw is not None
+        self.ci_keys, self.cs_words = fw if fw is not None else (frozenset(), frozenset())
+
+    def candidates(self, words: Words) -> list[int] | None:
+        """Sorted offsets where a match may start; None: anywhere."""
+        if not self.exact:
+            return None
+        hits = [w for w in self.cs_words & words.words]
+        if self.ci_keys:
+            by = words.by_key
+            for k in self.ci_keys & by.keys():
+                hits.extend(by[k])
+        if not hits:
+            return []
+        if len(hits) == 1:
+            return words.starts(hits[0])
+        return sorted({i for w in hits for i in words.starts(w)})
+
+    def possible(self, words: Words) -> bool:
+        """False when the text surely has no match."""
+        if not self.exact:
+            return True
+        if self.cs_words & words.words:
+            return True
+        return bool(self.ci_keys) and not self.ci_keys.isdisjoint(words.by_key.keys())
+
+    def finditer(self, text: str, words: Words | None = None, timeout: float | None = None):
+        words = words if words is not None and words.text == text else Words(text)
+        starts = self.candidates(words)
+        if starts is None:
+            yield from self.rx.finditer(text, timeout=timeout)
+            return
+        rx, pos = self.rx, 0
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for s in starts:
+            if s < pos:
+                continue
+            m = rx.match(text, s, timeout=None if deadline is None else max(1e-3, deadline - time.monotonic()))
+            if m is not None:
+                yield m
+                pos = m.end() if m.end() > s else s + 1
 
 
 _CACHE: dict[int, tuple[RuleSet, KB]] = {}

@@ -26,7 +26,7 @@ from typing import Any
 import regex
 
 from ..dates import Constraint, Published, infer, scan
-from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, get_kb
+from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, get_kb
 from ..model import Article, Finding
 from ..rules import search
 from ..text import normalise
@@ -92,23 +92,36 @@ class _Text:
         self.article = article
         self.norm = normalise(article.text, strip=False)
         self.text = self.norm.text
+        self._words: Words | None = None
+
+    @property
+    def words(self) -> Words:
+        """The words of the normalised text (for the KB's scanners), computed once."""
+        if self._words is None:
+            self._words = Words(self.text)
+        return self._words
 
     def orig(self, s: int, e: int) -> tuple[int, int]:
         return self.norm.span_to_original(s, e)
+
+
+_SUFFIX = regex.compile(r"\s*,?\s*(?:Jr\.?|Sr\.?|III|II)(?![\w])")
+_DIGIT_AFTER = regex.compile(r"\s+\d")
+_PREV_WORD = regex.compile(r"([\w'.-]+)\s+$")
 
 
 def find_names(tx: _Text, kb: KB) -> list[NameHit]:
     if kb.name_rx is None:
         return []
     raw = []
-    for m in kb.name_rx.finditer(tx.text, timeout=2.0):
+    for m in kb.name_scan.finditer(tx.text, tx.words, timeout=2.0):
         forms = kb.forms_for(m.group(0))
         if not forms:
             continue
         # "Donald Trump Jr." is someone else
-        if regex.match(r"\s*,?\s*(?:Jr\.?|Sr\.?|III|II)(?![\w])", tx.text[m.end():m.end() + 6]):
+        if _SUFFIX.match(tx.text[m.end():m.end() + 6]):
             continue
-        if forms[0].kind == "family" and regex.match(r"\s+\d", tx.text[m.end():m.end() + 3]):
+        if forms[0].kind == "family" and _DIGIT_AFTER.match(tx.text[m.end():m.end() + 3]):
             continue                                  # "May 16" is a date
 
         raw.append((m, forms))
@@ -119,13 +132,12 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
         if kind in ("full", "alias"):
             people = {nf.person for nf in forms if nf.kind == kind}
         else:
-            prev = regex.search(r"([\w'.-]+)\s+$", tx.text[max(0, m.start() - 40):m.start()])
+            prev = _PREV_WORD.search(tx.text[max(0, m.start() - 40):m.start()])
             if prev and prev.group(1).endswith(".") and len(prev.group(1)) > 3:
                 prev = None                       # the end of the previous sentence
             if prev and prev.group(1)[:1].isupper() and prev.group(1).rstrip(".").casefold().rstrip(
                     "'s") not in _HONORIFICS and not kb.jurisdiction_of(prev.group(1)):
-                if not any(prev.group(1).rstrip(".").casefold() in {t.casefold() for t in ws.split()}
-                           for ws in kb.core_map):
+                if prev.group(1).rstrip(".").casefold() not in kb.core_words:
                     continue                      # "Ivanka Trump", "Liz Cheney": another person
             cands = [nf for nf in forms if nf.kind == "family"]
             people = {nf.person for nf in cands if nf.person in full_people}
@@ -135,7 +147,6 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
             continue
         pid = next(iter(people))
         nf = next(nf for nf in forms if nf.person == pid)
-        s, e = tx.orig(m.start(), m.end())
         out.append(NameHit(m.start(), m.end(), m.group(0), pid, nf.kind, nf.given, nf.family))
     return out
 
@@ -146,6 +157,15 @@ _GAP_RIGHT = regex.compile(
 _GAP_LEFT = regex.compile(r"\s*,\s*(?:the\s+|a\s+|who\s+is\s+(?:the\s+)?|who\s+was\s+(?:the\s+)?|now\s+(?:the\s+)?)?|\s+as\s+(?:the\s+)?")
 _MODS = regex.compile(r"former|ex-|ex|then-|then|acting|interim|outgoing|incoming|current|sitting|deputy|first",
                       regex.IGNORECASE)
+
+
+_DEPUTY_CORE = regex.compile(r"(?i)deputy|vice")
+_HYPO_BEFORE = regex.compile(r"(?i)(?:\b(?:an?|future|would-be|potential|possible|next)\s+)$")
+_OF_AFTER = regex.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w'.-]*)")
+_QUALIFIER = regex.compile(r"([A-Z][\w.-]*)([ \t]+)$")
+_THE_BEFORE = regex.compile(r"(?i)\bthe\s+$")
+_LIST_BEFORE = regex.compile(r"[A-Z][\w.'-]+,\s*$")
+_LIST_AFTER = regex.compile(r"""\s*["']?\s*(?:and|&|or)\s""")
 
 
 def _tense(mods: set[str]) -> str:
@@ -163,7 +183,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
     by_start = sorted(names, key=lambda n: n.start)
     out: list[Mention] = []
     used_names: set[int] = set()
-    for m in kb.title_rx.finditer(text, timeout=2.0):
+    for m in kb.title_scan.finditer(text, tx.words, timeout=2.0):
         core = m.group("core")
         positions = kb.positions_for_core(core)
         if not positions:
@@ -172,21 +192,21 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             (m.group("mod1") or "") + " " + (m.group("mod2") or ""))}
         if m.group("elect"):
             mods.add("designate" if "designate" in m.group("elect").lower() else "elect")
-        if regex.match(r"(?i)deputy|vice", core):
+        if _DEPUTY_CORE.match(core):
             mods.discard("deputy")              # the phrase itself names the deputy post
         if "first" in mods and "deputy" not in mods:
             mods.discard("first")
-        if regex.search(r"(?i)(?:\b(?:an?|future|would-be|potential|possible|next)\s+)$", text[max(0, m.start() - 12):m.start()]):
+        if _HYPO_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue                                  # "a President Trump would ...": hypothetical
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
         if not m.group("jpost"):
-            of = regex.match(r"\s+of\s+(?:the\s+)?([A-Z][\w'.-]*)", text[m.end():m.end() + 60])
+            of = _OF_AFTER.match(text[m.end():m.end() + 60])
             if of and not kb.jurisdiction_of(of.group(1)):
                 continue
         # a title qualified by a body the KB does not know ("State Department spokeswoman",
         # "Senate Majority Leader") is not the KB's post
         if not m.group("jpre") and not (m.group("mod1") or "").strip():
-            q = regex.search(r"([A-Z][\w.-]*)([ \t]+)$", text[max(0, m.start() - 30):m.start()])
+            q = _QUALIFIER.search(text[max(0, m.start() - 30):m.start()])
             if q and not (q.group(1).endswith(".") and len(q.group(1)) > 3) and \
                     "\n" not in tx.article.text[slice(*tx.orig(m.start() - len(q.group(2)), m.start()))] and \
                     q.group(1).casefold() not in _HONORIFICS and not kb.jurisdiction_of(q.group(1)):
@@ -201,8 +221,8 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             gap = text[t_end:n.start]
             if len(gap) <= 90 and _GAP_RIGHT.fullmatch(gap) and "\n" not in tx.article.text[
                     slice(*tx.orig(t_end, n.start))]:
-                if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or regex.search(
-                        r"(?i)\bthe\s+$", text[max(0, t_start - 5):t_start])):
+                if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or _THE_BEFORE.search(
+                        text[max(0, t_start - 5):t_start])):
                     break           # "an 'illegitimate' president, Carter replied"
                 name, pairing = n, "before"
             break
@@ -216,13 +236,12 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                         slice(*tx.orig(n.end, t_start))]:
                     after = text[t_end:t_end + 12]
                     before = text[max(0, n.start - 30):n.start]
-                    listy = regex.search(r"[A-Z][\w.'-]+,\s*$", before) or regex.match(
-                        r"""\s*["']?\s*(?:and|&|or)\s""", after)
+                    listy = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after)
                     if not listy:
                         name, pairing = n, ("as" if " as " in f" {gap} " else "after")
                 break
         if name is None:
-            if regex.search(r"(?i)\bthe\s+$", text[max(0, t_start - 5):t_start]) and \
+            if _THE_BEFORE.search(text[max(0, t_start - 5):t_start]) and \
                     (mods & {"former", "ex", "elect"}):
                 cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
                 pid = _antecedent(out, cand, _tense(mods), t_start)
@@ -321,6 +340,9 @@ def _constraint(kb: KB, m: Mention) -> list[tuple[D, D]]:
     return out
 
 
+_YEAR_RX = regex.compile(r"(?<![\w-])(?:19[5-9]\d|20\d\d)(?![\w-])")
+
+
 def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[D, D]]:
     """Dates the mention's own sentence names ("In 2019, ...", "on May 3, 2018") that lie
     a month or more before ``before`` (the article's date)."""
@@ -337,7 +359,7 @@ def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[
         elif dm.kind == "month-year":
             nxt = D(dm.value.year + (dm.value.month == 12), dm.value.month % 12 + 1, 1)
             out.append((dm.value, nxt - ONE))
-    for y in regex.finditer(r"(?<![\w-])(?:19[5-9]\d|20\d\d)(?![\w-])", sent):
+    for y in _YEAR_RX.finditer(sent):
         yy = int(y.group(0))
         out.append((D(yy, 1, 1), D(yy, 12, 31)))
     if before is not None:
@@ -575,19 +597,50 @@ def _conflicts_in_article(article: Article, st: _State, flagged=None) -> list[Fi
 
 
 # -- variants and house style ------------------------------------------------------------------
-def _form_hits(text: str, forms: list[str], case_sensitive: bool, exceptions: list[str]) -> list[tuple[str, int, int]]:
-    flags = 0 if case_sensitive else regex.IGNORECASE
-    alts = "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
-    rx = regex.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", flags)
-    ex_spans = []
-    for ex in exceptions:
-        for m in regex.finditer(rf"(?<![\w-]){regex.escape(ex)}(?![\w-])", text, regex.IGNORECASE):
-            ex_spans.append(m.span())
+@dataclass
+class _FormMatcher:
+    scan: WordScanner
+    exceptions: list[Any]
+    canonical: dict[str, str]          # matched text (casefolded unless case-sensitive) -> listed form
+    case_sensitive: bool
+
+
+_FORM_MATCHERS: dict[tuple, _FormMatcher] = {}
+
+
+def _form_matcher(forms: list[str], case_sensitive: bool, exceptions: list[str]) -> _FormMatcher:
+    key = (tuple(forms), case_sensitive, tuple(exceptions))
+    got = _FORM_MATCHERS.get(key)
+    if got is None:
+        flags = 0 if case_sensitive else regex.IGNORECASE
+        alts = "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
+        rx = regex.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", flags)
+        ex = [regex.compile(rf"(?<![\w-]){regex.escape(x)}(?![\w-])", regex.IGNORECASE) for x in exceptions]
+        canonical: dict[str, str] = {}
+        for f in forms:
+            canonical.setdefault(f if case_sensitive else f.casefold(), f)
+        got = _FormMatcher(WordScanner(rx), ex, canonical, case_sensitive)
+        if len(_FORM_MATCHERS) < 10_000:
+            _FORM_MATCHERS[key] = got
+    return got
+
+
+def _form_hits(text: str, forms: list[str], case_sensitive: bool, exceptions: list[str],
+               words: Words | None = None) -> list[tuple[str, int, int]]:
+    fm = _form_matcher(forms, case_sensitive, exceptions)
+    words = words if words is not None and words.text == text else Words(text)
+    if not fm.scan.possible(words):
+        return []
+    hits = list(fm.scan.finditer(text, words, timeout=1.0))
+    if not hits:
+        return []
+    ex_spans = [m.span() for rx in fm.exceptions for m in rx.finditer(text)]
     out = []
-    for m in rx.finditer(text, timeout=1.0):
+    for m in hits:
         if any(a <= m.start() and m.end() <= b for a, b in ex_spans):
             continue
-        form = next((f for f in forms if (f == m.group(0) if case_sensitive else f.casefold() == m.group(0).casefold())), m.group(0))
+        g = m.group(0)
+        form = fm.canonical.get(g if case_sensitive else g.casefold(), g)
         out.append((form, m.start(), m.end()))
     return out
 
@@ -599,18 +652,18 @@ def _variant_groups(st: _State) -> dict[str, dict[str, list[tuple[int, int]]]]:
     for n in st.names:
         p = kb.people[n.person]
         if n.given:
-            g = regex.search(regex.escape(n.given), n.text)
-            if g:
+            g = n.text.find(n.given)
+            if g >= 0:
                 groups.setdefault(f"person:{n.person}:given", {}).setdefault(n.given, []).append(
-                    (n.start + g.start(), n.start + g.end()))
+                    (n.start + g, n.start + g + len(n.given)))
         if n.family and len(p.family) > 1:
-            f = regex.search(regex.escape(n.family), n.text)
-            if f:
+            f = n.text.find(n.family)
+            if f >= 0:
                 groups.setdefault(f"person:{n.person}:family", {}).setdefault(n.family, []).append(
-                    (n.start + f.start(), n.start + f.end()))
+                    (n.start + f, n.start + f + len(n.family)))
     for v in kb.variants:
         for form, s, e in _form_hits(st.tx.text, v["forms"], v.get("case_sensitive", True),
-                                     v.get("exceptions") or []):
+                                     v.get("exceptions") or [], st.tx.words):
             groups.setdefault(f"variant:{v['id']}", {}).setdefault(form, []).append((s, e))
     return groups
 
@@ -681,7 +734,7 @@ def house_style(article: Article, ctx: ArticleContext):
     out = []
     for entry in st.kb.house_style:
         hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),
-                          entry.get("exceptions") or [])
+                          entry.get("exceptions") or [], st.tx.words)
         if not hits:
             continue
         form, s, e = hits[0]

@@ -237,3 +237,14 @@ entries:
     assert ("consistency.variant", "Dough") in rules_found
     assert ("consistency.style", "Dough") in rules_found
     assert not any(r_ == "consistency.style" and t == "Kiev" for r_, t in rules_found)
+
+
+def test_past_holder_by_old_title_beside_former_is_no_corpus_conflict(ruleset, tmp_path):
+    # AllSides, 2017: "President Obama" for what he did in office, "former President Obama" for
+    # now. The KB holds his tenure, so neither is wrong and the pair is no conflict.
+    (tmp_path / "a.md").write_text("---\npublished: 2017-03-02\n---\nHealth law\n\n"
+                                   "The law President Barack Obama signed in 2010 covers 20 million people.\n")
+    (tmp_path / "b.md").write_text("---\npublished: 2017-03-03\n---\nSpeech\n\n"
+                                   "Former President Barack Obama spoke in Chicago on Thursday.\n")
+    r = audit([str(tmp_path)], ruleset)
+    assert cons(r, "consistency.title-conflict") == []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -765,7 +766,7 @@ def _fingerprint(article: Article, ctx: ArticleContext) -> dict:
         s, e = st.tx.orig(m.start, m.end)
         sp = article.span(s, e)
         mentions.append({"person": m.person, "positions": sorted(m.positions), "tense": m.tense,
-                         "span": sp.to_dict()})
+                         "span": sp.to_dict(), "now": m.tense == CURRENT and _speaks_of_now(st.tx, m)})
     groups = ctx.data.get("consistency_variants") or _variant_groups(st)
     variants = {}
     for key, forms in groups.items():
@@ -791,6 +792,15 @@ def _finding_from_span(rule: str, severity: str, span: dict, message: str, relat
                    span["start"], span["end"], span["text"], message, related, evidence)
 
 
+def _kb_wrong(ts: list[Tenure], m: dict, a: D, b: D) -> bool:
+    """The KB says this fingerprinted mention's title is wrong in [a, b]; as in the article
+    check, a past holder's old title is only wrong when the sentence speaks of now."""
+    if not _wrong_throughout(ts, m["tense"], a, b, set()):
+        return False
+    no_longer = m["tense"] == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
+    return not no_longer or bool(m.get("now"))
+
+
 def _corpus_conflicts(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> None:
     by_person: dict[str, list[tuple[D, D, dict]]] = {}
     for it in items:
@@ -804,10 +814,12 @@ def _corpus_conflicts(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> Non
         for m in fp.get("mentions", []):
             by_person.setdefault(m["person"], []).append((a, b, m))
     done = set()
+    reach = dt.timedelta(days=7) + GRACE       # windows are at most 7 days long (above)
     for pid, ms in by_person.items():
         ms.sort(key=lambda x: x[0])
+        starts = [x[0] for x in ms]
         for i, (a2, b2, m2) in enumerate(ms):
-            for a1, b1, m1 in ms[:i]:
+            for a1, b1, m1 in ms[bisect_left(starts, a2 - reach, 0, i):i]:
                 if m1["span"]["article"] == m2["span"]["article"]:
                     continue
                 if not set(m1["positions"]) & set(m2["positions"]):
@@ -816,11 +828,18 @@ def _corpus_conflicts(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> Non
                     continue
                 if a1 > b2 + GRACE or a2 > b1 + GRACE:
                     continue
-                # the one the KB says is wrong carries the finding, else the later one
+                # A past holder is often named by the old title for what they did in office
+                # ("President Obama signed ...") beside "former President Obama": when the KB
+                # knows the person in the post, the pair is only a conflict if the KB says one
+                # of the two is wrong at its date. The one the KB says is wrong carries the
+                # finding, else the later one.
                 target, other = m2, m1
                 ts = kb.held(pid, set(m1["positions"])) if pid in kb.people else []
-                if ts and _wrong_throughout(ts, m1["tense"], a1, b1, set()) and \
-                        not _wrong_throughout(ts, m2["tense"], a2, b2, set()):
+                wrong1 = bool(ts) and _kb_wrong(ts, m1, a1, b1)
+                wrong2 = bool(ts) and _kb_wrong(ts, m2, a2, b2)
+                if ts and not (wrong1 or wrong2):
+                    continue
+                if wrong1 and not wrong2:
                     target, other = m1, m2
                 k = (target["span"]["article"], other["span"]["article"], pid)
                 if k in done:

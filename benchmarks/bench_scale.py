@@ -15,6 +15,7 @@ Each run is a fresh subprocess, so peak memory is that run's own.
 
     .venv/bin/python benchmarks/bench_scale.py                 # 5k, 10k, 20k, 37,554
     .venv/bin/python benchmarks/bench_scale.py --sizes 5000 --dask
+    .venv/bin/python benchmarks/bench_scale.py --dask --dask-sizes 5000 10000
 """
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 37554])
     ap.add_argument("--dask", action="store_true", help="also run the Dask engine (LocalCluster, 2 workers)")
+    ap.add_argument("--dask-sizes", type=int, nargs="+", default=None,
+                    help="with --dask: only at these sizes (default: every size)")
     ap.add_argument("--no-jobs1", action="store_true", help="skip the one-job run (saves time)")
     args = ap.parse_args()
     if not DATA.exists():
@@ -114,7 +117,7 @@ def main() -> None:
             rows = [("floor", floor, None)]
             runs = [] if args.no_jobs1 else [("local -j1", "local", 1)]
             runs.append(("local -j2", "local", 2))
-            if args.dask:
+            if args.dask and (args.dask_sizes is None or n in args.dask_sizes):
                 runs.append(("dask 2w", "dask", 2))
             for name, engine, jobs in runs:
                 out = str(Path(tmp) / f"report-{n}-{engine}-{jobs}.json")

@@ -352,7 +352,15 @@ class _Unknown(Exception):
 
 
 def _is_word(ch: str) -> bool:
-    return _WORD_CHAR.fullmatch(ch) is not None
+    got = _IS_WORD.get(ch)
+    if got is None:
+        got = _WORD_CHAR.fullmatch(ch) is not None
+        if len(_IS_WORD) < 100_000:
+            _IS_WORD[ch] = got
+    return got
+
+
+_IS_WORD: dict[str, bool] = {chr(i): _WORD_CHAR.fullmatch(chr(i)) is not None for i in range(0x250)}
 
 
 def _excludes_word(items) -> bool:
@@ -468,31 +476,67 @@ class Words:
     def __init__(self, text: str):
         self.text = text
         self.words = set(_WORD.findall(text))
-        self._by_key: dict[str, list[str]] | None = None
-        self._starts: dict[str, list[int]] = {}
+        self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
+        self._keys: set[str] | None = None
+        self._folded: str | None = None
+        self._starts: dict[tuple[str, bool], list[int]] = {}
 
     @property
-    def by_key(self) -> dict[str, list[str]]:
-        if self._by_key is None:
-            by: dict[str, list[str]] = {}
-            key = word_key if ("İ" in self.text or "ı" in self.text) else str.casefold
-            for w in self.words:
-                by.setdefault(key(w), []).append(w)
-            self._by_key = by
-        return self._by_key
+    def keys(self) -> set[str]:
+        """The words' case-insensitive keys (:func:`word_key`)."""
+        if self._keys is None:
+            self._keys = set(map(self._keyf, self.words))
+        return self._keys
 
     def starts(self, w: str) -> list[int]:
         """Where the word ``w`` starts as a whole word."""
-        got = self._starts.get(w)
-        if got is None:
-            text, n = self.text, len(w)
-            got = []
-            i = text.find(w)
-            while i >= 0:
-                if (i == 0 or not _WORD_CHAR.match(text, i - 1)) and not _WORD_CHAR.match(text, i + n):
-                    got.append(i)
-                i = text.find(w, i + 1)
-            self._starts[w] = got
+        return self._find(w, False)
+
+    def key_starts(self, key: str) -> list[int]:
+        """Where a word whose key is ``key`` starts as a whole word."""
+        return self._find(key, True)
+
+    def _find(self, w: str, folded: bool) -> list[int]:
+        got = self._starts.get((w, folded))
+        if got is not None:
+            return got
+        text = self.text
+        if folded:
+            if self._folded is None:
+                self._folded = self._keyf(text)
+            hay = self._folded
+            if len(hay) != len(text):       # folding moved offsets: look each word up instead
+                keyf = self._keyf
+                got = sorted({i for x in self.words if keyf(x) == w for i in self._find(x, False)})
+                self._starts[(w, folded)] = got
+                return got
+        else:
+            hay = text
+        n, last = len(w), len(text)
+        isw = _IS_WORD
+        got = []
+        i = hay.find(w)
+        while i >= 0:
+            if i > 0:
+                c = text[i - 1]
+                b = isw.get(c)
+                if b is None:
+                    b = _is_word(c)
+                if b:
+                    i = hay.find(w, i + 1)
+                    continue
+            j = i + n
+            if j < last:
+                c = text[j]
+                b = isw.get(c)
+                if b is None:
+                    b = _is_word(c)
+                if b:
+                    i = hay.find(w, i + 1)
+                    continue
+            got.append(i)
+            i = hay.find(w, i + 1)
+        self._starts[(w, folded)] = got
         return got
 
 
@@ -510,16 +554,14 @@ class WordScanner:
         """Sorted offsets where a match may start; None: anywhere."""
         if not self.exact:
             return None
-        hits = [w for w in self.cs_words & words.words]
+        lists = [words.starts(w) for w in self.cs_words & words.words]
         if self.ci_keys:
-            by = words.by_key
-            for k in self.ci_keys & by.keys():
-                hits.extend(by[k])
-        if not hits:
+            lists.extend(words.key_starts(k) for k in self.ci_keys & words.keys)
+        if not lists:
             return []
-        if len(hits) == 1:
-            return words.starts(hits[0])
-        return sorted({i for w in hits for i in words.starts(w)})
+        if len(lists) == 1:
+            return lists[0]
+        return sorted({i for ls in lists for i in ls})
 
     def possible(self, words: Words) -> bool:
         """False when the text surely has no match."""
@@ -527,7 +569,7 @@ class WordScanner:
             return True
         if self.cs_words & words.words:
             return True
-        return bool(self.ci_keys) and not self.ci_keys.isdisjoint(words.by_key.keys())
+        return bool(self.ci_keys) and not self.ci_keys.isdisjoint(words.keys)
 
     def finditer(self, text: str, words: Words | None = None, timeout: float | None = None):
         words = words if words is not None and words.text == text else Words(text)

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
 import regex
 from dateutil import parser as du_parser
 
+from .kb import Words, WordScanner
 from .model import Article
 
 D = dt.date
@@ -55,6 +57,9 @@ _RELATIVE = regex.compile(
 _FUTURE = regex.compile(r"(?<![\w-])(?:will|shall|scheduled|planned|due|expected|next|upcoming|"
                         r"set\s+to|is\s+to|are\s+to|plans?\s+to)(?![\w-])", regex.IGNORECASE)
 _SENT_END = regex.compile(r"[.!?]\s+|\n")
+# each pattern is tried only where one of its first words (a month, weekday, day or year) starts
+_FULL_SCAN, _MONTH_YEAR_SCAN, _YEARLESS_SCAN, _RELATIVE_SCAN = (
+    WordScanner(rx) for rx in (_FULL, _MONTH_YEAR, _YEARLESS, _RELATIVE))
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -75,14 +80,19 @@ def parse_date(value: Any) -> D | None:
         pass
     try:
         # default day 1 so "December 2023" is not completed with today's day
-        return du_parser.parse(s, default=dt.datetime(1900, 1, 1)).date() if regex.search(
-            r"\d{4}", s) else None
+        return du_parser.parse(s, default=dt.datetime(1900, 1, 1)).date() if _YEAR_DIGITS.search(
+            s) else None
     except (ValueError, OverflowError, du_parser.ParserError):
         return None
 
 
+_SUFFIX = regex.compile(r"[a-z]+$")
+_YEAR_DIGITS = regex.compile(r"\d{4}")
+
+
+@lru_cache(maxsize=4096)
 def _month_day(m: str, d: str | None, y: int | None) -> tuple[int, int]:
-    probe = f"{m.rstrip('.')} {regex.sub(r'[a-z]+$', '', d) if d else 1} {y or 2000}"
+    probe = f"{m.rstrip('.')} {_SUFFIX.sub('', d) if d else 1} {y or 2000}"
     got = du_parser.parse(probe, default=dt.datetime(2000, 1, 1))
     return got.month, got.day
 
@@ -134,7 +144,8 @@ def scan(text: str) -> list[DateMention]:
         a, _ = _sentence_bounds(text, s)
         return bool(_FUTURE.search(text, max(a, s - 60), s))
 
-    for m in _FULL.finditer(text):
+    words = Words(text)
+    for m in _FULL_SCAN.finditer(text, words):
         try:
             if m.group("iso"):
                 val = D.fromisoformat(m.group("iso"))
@@ -149,7 +160,7 @@ def scan(text: str) -> list[DateMention]:
         taken.append(m.span())
         out.append(DateMention("full", m.start(), m.end(), m.group(0), value=val,
                                future=future_at(*m.span())))
-    for m in _MONTH_YEAR.finditer(text):
+    for m in _MONTH_YEAR_SCAN.finditer(text, words):
         if not free(*m.span()):
             continue
         try:
@@ -160,7 +171,7 @@ def scan(text: str) -> list[DateMention]:
         taken.append(m.span())
         out.append(DateMention("month-year", m.start(), m.end(), m.group(0), value=val,
                                future=future_at(*m.span())))
-    for m in _YEARLESS.finditer(text):
+    for m in _YEARLESS_SCAN.finditer(text, words):
         if not free(*m.span()):
             continue
         mon = m.group("m1") or m.group("m2")
@@ -173,7 +184,7 @@ def scan(text: str) -> list[DateMention]:
         taken.append(m.span())
         out.append(DateMention("yearless", m.start(), m.end(), m.group(0), month=mm, day=dd,
                                weekday=wd, future=future_at(*m.span())))
-    for m in _RELATIVE.finditer(text):
+    for m in _RELATIVE_SCAN.finditer(text, words):
         if free(*m.span()):
             out.append(DateMention("relative", m.start(), m.end(), m.group(0)))
     out.sort(key=lambda x: x.start)

@@ -387,45 +387,57 @@ def _set_chars(av) -> list[str]:
     return out
 
 
-def _walk(items, states: set, ci: bool) -> set:
-    """Extend the states (prefix, case-insensitive, closed) over a parsed sequence."""
+# A walk state: (words, cur, cur_ci, in_sep, closed). ``words`` holds the words read so far as
+# (text, case-insensitive) pairs; ``cur`` the word being read; ``in_sep`` between two words;
+# ``closed`` once the wanted number of words is read.
+_MAX_REPEAT_UNROLL = 8
+
+
+def _walk(items, states: set, ci: bool, n: int) -> set:
+    """Extend the states over a parsed sequence, reading up to ``n`` words."""
     for op, av in items:
         op = str(op)
-        open_ = {s for s in states if not s[2]}
+        open_ = {s for s in states if not s[4]}
         if not open_:
             return states
         closed = states - open_
         if op == "LITERAL":
-            new = {_extend(s, chr(av), ci) for s in open_}
+            new = {_extend(s, chr(av), ci, n) for s in open_}
         elif op == "IN":
             if any(str(o) == "NEGATE" for o, _ in av):
                 raise _Unknown
-            new = {_extend(s, ch, ci) for s in open_ for ch in _set_chars(av)}
+            new = {_extend(s, ch, ci, n) for s in open_ for ch in _set_chars(av)}
         elif op == "SUBPATTERN":
             _, add, dele, sub = av
             new = _walk(sub, open_, bool((ci or add & _sre_c.SRE_FLAG_IGNORECASE)
-                                         and not dele & _sre_c.SRE_FLAG_IGNORECASE))
+                                         and not dele & _sre_c.SRE_FLAG_IGNORECASE), n)
         elif op == "ATOMIC_GROUP":
-            new = _walk(av, open_, ci)
+            new = _walk(av, open_, ci, n)
         elif op == "BRANCH":
             new = set()
             for alt in av[1]:
-                new |= _walk(alt, open_, ci)
+                new |= _walk(alt, open_, ci, n)
         elif op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, hi, sub = av
-            once = _walk(sub, open_, ci)
-            if hi != 1 and any(not s[2] for s in once):
-                raise _Unknown              # a repeated word part: its first word is unbounded
-            new = (open_ | once) if lo == 0 else once
+            new = set(open_) if lo == 0 else set()
+            cur, k = open_, 0
+            while True:                     # iterate the body until no new state appears
+                k += 1
+                if k > _MAX_REPEAT_UNROLL:
+                    raise _Unknown
+                cur = _walk(sub, cur, ci, n)
+                if k >= lo:
+                    if cur <= new and k > lo:
+                        break
+                    new |= cur
+                if k >= hi:
+                    break
         elif op == "AT":
-            if str(av) == "AT_BOUNDARY":
-                new = {(p, c, True) if p else (p, c, d) for p, c, d in open_}
-            else:
-                new = open_
+            new = {_end_word(s, n) for s in open_} if str(av) == "AT_BOUNDARY" else open_
         elif op == "ASSERT_NOT":
             direction, sub = av
-            if direction == 1 and _excludes_word(sub):      # (?![\w...]): the word ends here
-                new = {(p, c, True) for p, c, d in open_}
+            if direction == 1 and _excludes_word(sub):      # (?![\w...]): a word ends here
+                new = {_end_word(s, n) for s in open_}
             else:
                 new = open_
         elif op == "ASSERT":
@@ -438,19 +450,26 @@ def _walk(items, states: set, ci: bool) -> set:
     return states
 
 
-def _extend(state, ch: str, ci: bool):
-    prefix, c, _ = state
+def _end_word(state, n: int):
+    words, cur, cur_ci, in_sep, closed = state
+    if not cur:
+        return state
+    words = words + ((cur, cur_ci),)
+    return (words, "", False, len(words) < n, len(words) >= n)
+
+
+def _extend(state, ch: str, ci: bool, n: int):
+    words, cur, cur_ci, in_sep, closed = state
     if _is_word(ch):
-        return (prefix + ch, c or (ci and ch.lower() != ch.upper()), False)
-    if not prefix:
-        raise _Unknown                      # a match may start with a non-word character
-    return (prefix, c, True)
+        return (words, cur + ch, cur_ci or (ci and ch.lower() != ch.upper()), False, False)
+    if not cur:
+        if not words:
+            raise _Unknown                  # a match may start with a non-word character
+        return state                        # between two words
+    return _end_word(state, n)
 
 
-def first_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], frozenset[str]] | None:
-    """The first words of every match of ``pattern`` when each match starts where a word starts
-    (the pattern begins with a look-behind excluding ``\\w``) and its first word is one of a
-    finite set: (keys of case-insensitive words, case-sensitive words). None otherwise."""
+def _parse_words(pattern: str, flags: int, n: int) -> set | None:
     try:
         parsed = _sre_parse.parse(pattern, flags & (_sre_c.SRE_FLAG_IGNORECASE | _sre_c.SRE_FLAG_VERBOSE))
     except Exception:
@@ -461,13 +480,49 @@ def first_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], frozenset
         return None
     ci = bool((flags | parsed.state.flags) & _sre_c.SRE_FLAG_IGNORECASE)
     try:
-        states = _walk(items[1:], {("", False, False)}, ci)
+        states = _walk(items[1:], {((), "", False, False, False)}, ci, n)
     except _Unknown:
         return None
-    if any(not closed or not prefix for prefix, _, closed in states):
+    if any(not words for words, *_ in states):
+        return None                         # the pattern can end inside its first word
+    return states
+
+
+def first_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The first words of every match of ``pattern`` when each match starts where a word starts
+    (the pattern begins with a look-behind excluding ``\\w``) and its first word is one of a
+    finite set: (keys of case-insensitive words, case-sensitive words). None otherwise."""
+    states = _parse_words(pattern, flags, 1)
+    if states is None:
         return None
-    return (frozenset(word_key(p) for p, c, _ in states if c),
-            frozenset(p for p, c, _ in states if not c))
+    firsts = {words[0] for words, *_ in states}
+    return (frozenset(word_key(w) for w, c in firsts if c), frozenset(w for w, c in firsts if not c))
+
+
+_ANY = None
+
+
+def second_words(pattern: str, flags: int = 0) -> dict[tuple[str, bool], tuple[frozenset, frozenset] | None] | None:
+    """For each first word (text or key, case-insensitive) of ``pattern``'s matches, the words
+    that can come next as (keys, case-sensitive words), or None when anything can (the match
+    may end after the first word). None when the pattern is not of that shape."""
+    states = _parse_words(pattern, flags, 2)
+    if states is None:
+        return None
+    out: dict[tuple[str, bool], Any] = {}
+    for words, cur, cur_ci, in_sep, closed in states:
+        w1, c1 = words[0]
+        k = (word_key(w1) if c1 else w1, c1)
+        if len(words) < 2:
+            out[k] = _ANY
+            continue
+        if k in out and out[k] is _ANY:
+            continue
+        w2, c2 = words[1]
+        keys, exact = out.get(k) or (set(), set())
+        (keys if c2 else exact).add(word_key(w2) if c2 else w2)
+        out[k] = (keys, exact)
+    return {k: (v if v is _ANY else (frozenset(v[0]), frozenset(v[1]))) for k, v in out.items()}
 
 
 class Words:
@@ -476,7 +531,7 @@ class Words:
     def __init__(self, text: str):
         self.text = text
         self.words = set(_WORD.findall(text))
-        self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
+        self.keyf = self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
         self._keys: set[str] | None = None
         self._folded: str | None = None
         self._starts: dict[tuple[str, bool], list[int]] = {}
@@ -540,23 +595,48 @@ class Words:
         return got
 
 
-class WordScanner:
-    """``finditer`` of one compiled pattern, tried only where one of its first words starts."""
+_TWO_WORDS = regex.compile(r"\w+\W+(\w+)")
 
-    def __init__(self, rx):
+
+class WordScanner:
+    """``finditer`` of one compiled pattern, tried only where one of its first words starts
+    (and, when the pattern says which words can follow that one, is followed by one of them)."""
+
+    def __init__(self, rx, follow: bool = True):
         self.rx = rx
         plain = not rx.flags & ~(regex.I | regex.M | regex.S | regex.U | regex.X | regex.V0)
         fw = first_words(rx.pattern, rx.flags) if plain else None
         self.exact = fw is not None
         self.ci_keys, self.cs_words = fw if fw is not None else (frozenset(), frozenset())
+        nxt = second_words(rx.pattern, rx.flags) if (plain and fw is not None and follow) else None
+        self.next = {k: v for k, v in (nxt or {}).items() if v is not None}
+
+    def _followed(self, words: Words, starts: list[int], nxt) -> list[int]:
+        keys, exact = nxt
+        text, keyf, out = words.text, words.keyf, []
+        for s in starts:
+            m = _TWO_WORDS.match(text, s)
+            if m is not None:
+                w2 = m.group(1)
+                if w2 in exact or keyf(w2) in keys:
+                    out.append(s)
+        return out
 
     def candidates(self, words: Words) -> list[int] | None:
         """Sorted offsets where a match may start; None: anywhere."""
         if not self.exact:
             return None
-        lists = [words.starts(w) for w in self.cs_words & words.words]
+        lists = []
+        nexts = self.next
+        for w in self.cs_words & words.words:
+            ss = words.starts(w)
+            nxt = nexts.get((w, False))
+            lists.append(ss if nxt is None or not ss else self._followed(words, ss, nxt))
         if self.ci_keys:
-            lists.extend(words.key_starts(k) for k in self.ci_keys & words.keys)
+            for k in self.ci_keys & words.keys:
+                ss = words.key_starts(k)
+                nxt = nexts.get((k, True))
+                lists.append(ss if nxt is None or not ss else self._followed(words, ss, nxt))
         if not lists:
             return []
         if len(lists) == 1:

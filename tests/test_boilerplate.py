@@ -118,6 +118,30 @@ def test_advertising_labels_inside_the_body(rs):
                    "Story continues below advertisement": "boilerplate.advertising"}
 
 
+def test_newsletter_copyright_credit_and_bio_blocks_seen_in_real_pages(rs):
+    # shapes taken from AllSides pages (Politico, NYT, Washington Times, NPR, Fox, Daily Caller)
+    body = "The committee voted 12 to 9 on Thursday to send the bill to the floor."
+    lines = {
+        "Playbook newsletter Sign up today to receive the top newsletter in politics Email Sign Up "
+        "By signing up you agree to receive email newsletters or alerts from POLITICO. You can "
+        "unsubscribe at any time.": "boilerplate.appeal",
+        "Newsletter Sign Up Continue reading the main story Please verify you're not a robot by "
+        "clicking the box.": "boilerplate.appeal",
+        "Sign up for Daily Newsletters Manage Newsletters": "boilerplate.appeal",
+        "Enlarge this image toggle caption Saul Loeb/AFP/Getty Images": "boilerplate.byline",
+        "Copyright \u00a9 2020 The Washington Times, LLC.": "boilerplate.copyright",
+        "Content created by The Daily Caller News Foundation is available without charge to any "
+        "eligible news publisher.": "boilerplate.copyright",
+        "Chris Stirewalt is digital politics editor for Fox News, and his column appears "
+        "Monday-Friday.": "boilerplate.byline",
+    }
+    order = list(lines)
+    text = "Committee sends bill to the floor\n\n" + order[3] + "\n\n" + body + "\n\n" + order[0] + \
+        "\n\n" + body.replace("Thursday", "Friday") + "\n\n" + "\n\n".join(order[1:3] + order[4:]) + "\n"
+    got = {f.text: f.rule for f in _bp(process_article(_article(text), rs).findings)}
+    assert got == lines
+
+
 def test_user_pack_disables_entry(tmp_path):
     (tmp_path / "bp.yaml").write_text("kind: boilerplate\nversion: 1\nentries:\n"
                                       "  - id: comment-form\n    enabled: false\n", encoding="utf-8")

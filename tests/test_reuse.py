@@ -108,3 +108,33 @@ def test_winnowing_guarantee():
     fb = sk.winnow(sk.ngram_hashes(sk.token_hashes(b), 8), 8)
     assert len(np.intersect1d(fa, fb)) >= 1
     assert len(fa) < 0.4 * len(a)
+
+
+PROMO = ("Every weekday morning our editors pick the five stories you need to read, with the context "
+         "behind them and a look at what comes next in Washington.")
+
+
+def _story(n: int) -> str:
+    topics = ["The city council approved a new budget for schools after a long night of debate",
+              "Farmers in the valley expect a poor harvest this year because the spring was dry",
+              "The museum reopened its west wing with a show of early photographs from the port",
+              "A new ferry line will link the two islands from June, the transport office said"]
+    return f"{topics[n]} on Tuesday, officials said.\n\n{PROMO}\n"
+
+
+def test_passage_one_outlet_prints_everywhere_is_boilerplate_not_reuse(tmp_path, rs):
+    recs = [{"id": f"d{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _story(i)}
+            for i in range(3)]
+    recs.append({"id": "o1", "title": "Other", "outlet": "Other Paper", "text": _story(3)})
+    p = tmp_path / "feed.jsonl"
+    _jsonl(p, recs[:3])
+    res = audit([str(p)], rs, AuditOptions())
+    assert not [f for f in res.findings if f.rule == "reuse.passage"]
+    rec = [f for f in res.findings if f.rule == "boilerplate.recurring"]
+    assert sorted(f.article for f in rec) == ["d0", "d1", "d2"]
+    assert all(f.text == PROMO and f.evidence["recurrence"] == 3 for f in rec)
+    # printed by another outlet too: that is reuse, reported as such
+    _jsonl(p, recs[:2] + recs[3:])
+    res = audit([str(p)], rs, AuditOptions())
+    assert {f.article for f in res.findings if f.rule == "reuse.passage"} == {"d0", "d1", "o1"}
+    assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]

@@ -2,7 +2,7 @@
 
 ``boilerplate.<category>``: every entry of the ``boilerplate`` rule pack names a category
 (navigation, section-label, related-links, comment-form, appeal, share, cookie, advertising,
-byline, cross-promotion), a position (any, start, end, edge) and patterns matched against whole
+copyright, byline, cross-promotion), a position (any, start, end, edge) and patterns matched against whole
 lines. A line is flagged only when a pattern matches; its shape (short, no sentence
 punctuation, standing in the lead or tail zone, link-like) raises the finding's confidence
 and widens the zones, but never flags a line by itself.
@@ -45,6 +45,7 @@ CATEGORY_LABEL = {
     "share": "a share prompt",
     "cookie": "a cookie prompt",
     "advertising": "an advertising label",
+    "copyright": "a copyright or syndication notice",
     "byline": "a byline or credit",
     "cross-promotion": "cross-promotion of the outlet's earlier stories",
 }

@@ -41,6 +41,7 @@ class Params:
     similarity: float = 88
     skip_jaccard: float = 0.7
     source_severity: str = "info"
+    outlet_furniture_min: int = 3
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
@@ -224,14 +225,48 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     units: dict[str, Units] = {}
     for aid, a in arts.items():
         units[aid] = sentence_units(a, sketch_context(a, ruleset), p.min_sentence_words)
+    found: list[Finding] = []
     for i, j, shared in pairs:
         ra, rb = items[i].record, items[j].record
         if ra["id"] not in arts or rb["id"] not in arts:
             continue
         first, basis = order_of(ra, rb, i, j)
-        out.findings.extend(passage_findings(arts[ra["id"]], units[ra["id"]], ra, arts[rb["id"]],
-                                             units[rb["id"]], rb, first, basis, p,
-                                             ent.get("severity", "warning"), shared))
+        found.extend(passage_findings(arts[ra["id"]], units[ra["id"]], ra, arts[rb["id"]],
+                                      units[rb["id"]], rb, first, basis, p,
+                                      ent.get("severity", "warning"), shared))
+    outlets = {it.record["id"]: it.record.get("outlet") or "" for it in items}
+    out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min))
+    return out
+
+
+def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles: int) -> list[Finding]:
+    """Passages one outlet prints in ``min_articles`` or more of its articles, and nowhere else
+    (newsletter boxes, promos, standing notes), are page furniture: they are reported as
+    ``boilerplate.recurring`` (once per place) instead of as reuse between each pair."""
+    if min_articles <= 0:
+        return found
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in found:
+        groups.setdefault((outlets.get(f.article, ""), sk.line_key(f.text)), []).append(f)
+    out: list[Finding] = []
+    for (outlet, _), fs in groups.items():
+        arts = {f.article for f in fs} | {r["article"] for f in fs for r in f.related}
+        if not outlet or len(arts) < min_articles or any(outlets.get(a) != outlet for a in arts):
+            out.extend(fs)
+            continue
+        seen: set[tuple[str, int, int]] = set()
+        for f in fs:
+            if (f.article, f.start, f.end) in seen:
+                continue
+            seen.add((f.article, f.start, f.end))
+            others = sorted(a for a in arts if a != f.article)
+            out.append(Finding(
+                "boilerplate.recurring", Severity.INFO, f.article, f.line, f.column, f.start, f.end,
+                f.text, f"Boilerplate left in the text: this passage recurs in {len(arts)} articles of "
+                        f"outlet {outlet}, so it belongs to the page, not to the story.",
+                [r for r in f.related][:3],
+                {"category": "recurring", "recurrence": len(arts), "scope": "outlet", "outlet": outlet,
+                 "position": "passage", "found_by": "reuse", "articles": others[:10]}))
     return out
 
 

@@ -201,6 +201,7 @@ class KB:
                 add(f, NameForm(p.id, f, "family", None, f))
         self.name_forms = forms
         alts = []
+        by_first: dict[str, list[str]] | None = {}
         for text in sorted(forms, key=len, reverse=True):
             parts = [regex.escape(w) for w in text.split()]
             if len(parts) >= 2 and not any(nf.family_first for nf in ()):
@@ -209,8 +210,16 @@ class KB:
             else:
                 pat = r"\s+".join(parts)
             alts.append(pat)
+            first = _WORD.match(text)
+            if first is None:
+                by_first = None
+            elif by_first is not None:
+                by_first.setdefault(first.group(), []).append(pat)
         self.name_rx = regex.compile(r"(?<![\w'-])(?:" + "|".join(alts) + r")(?![\w-])") if alts else None
-        self.name_scan = WordScanner(self.name_rx) if self.name_rx is not None else None
+        # the same alternation cut by first word: at a word only its own forms can match
+        split = {w: regex.compile(r"(?<![\w'-])(?:" + "|".join(ps) + r")(?![\w-])")
+                 for w, ps in by_first.items()} if by_first else None
+        self.name_scan = WordScanner(self.name_rx, split=split) if self.name_rx is not None else None
         self._form_lookup = {_SPACES.sub(" ", k).casefold(): v for k, v in forms.items()}
 
     def forms_for(self, matched: str) -> list[NameForm]:
@@ -602,8 +611,11 @@ class WordScanner:
     """``finditer`` of one compiled pattern, tried only where one of its first words starts
     (and, when the pattern says which words can follow that one, is followed by one of them)."""
 
-    def __init__(self, rx, follow: bool = True):
+    def __init__(self, rx, follow: bool = True, split: dict[str, Any] | None = None):
+        """``split``: for a case-sensitive alternation, the same alternation cut by first word
+        (each part keeps the alternatives that start with that word, in their order)."""
         self.rx = rx
+        self.split = split if split and not rx.flags & regex.I else None
         plain = not rx.flags & ~(regex.I | regex.M | regex.S | regex.U | regex.X | regex.V0)
         fw = first_words(rx.pattern, rx.flags) if plain else None
         self.exact = fw is not None
@@ -657,11 +669,13 @@ class WordScanner:
         if starts is None:
             yield from self.rx.finditer(text, timeout=timeout)
             return
-        rx, pos = self.rx, 0
+        rx, pos, split = self.rx, 0, self.split
         deadline = None if timeout is None else time.monotonic() + timeout
         for s in starts:
             if s < pos:
                 continue
+            if split is not None:
+                rx = split.get(_WORD.match(text, s).group(), self.rx)
             m = rx.match(text, s, timeout=None if deadline is None else max(1e-3, deadline - time.monotonic()))
             if m is not None:
                 yield m

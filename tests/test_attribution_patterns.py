@@ -1,0 +1,81 @@
+"""The attribution check compiles its rule patterns with alternation prefixes factored out:
+the factored pattern must find exactly what the pattern as written finds."""
+import random
+
+import pytest
+
+from auditor.checks.attribution import factored, rules_for
+from auditor.rules import compile_pattern, load_ruleset
+
+WORDS = ["asked", "asks", "Asks", "accused", "said", "says", "saying", "say", "sources", "source",
+         "told", "tell", "tells", "with", "with reference to", "in an interview with", "in a",
+         "it is reported", "the", "The", "he", "her", "his", "Mr.", "U.S.", "-", ",", "'s",
+         "quoted by", "as quoted by", "a", "an", "op-ed", "x", "", "\u00e9lys\u00e9e", "\u00c9tat",
+         "K", "\u212a", "kelvin"]
+
+PATTERNS = [
+    (r"\b(?:asked|asks|accused|said|says|say|saying)\b(?!-)", []),
+    (r"\b(?:asked|asks|accused|said|says|say|saying)\b(?!-)", ["ignorecase"]),
+    (r"\b(?:quoted by|cited by|as quoted by|as cited by|as reported by|reported by)\b",
+     ["ignorecase"]),
+    (r"\bin (?P<source>his|her|their) (?:opinion|view)\b", ["ignorecase"]),
+    (r"(?:a(x)|b|a(y))", []),                       # captures: no reordering
+    (r"\b(?:source|sources|s\w+|said)\b", []),     # a branch that is not literal
+    (r"(?<=,\s|\bwhile\s)(?:saying|adding|stating|stressing)\b", []),
+    (r"(?m)^\s*(?:source|sources|via)\s*:", ["ignorecase"]),
+    (r"(?:the |this |that )?(?:cited|said|same) (?:source|outlet)", ["ignorecase"]),
+    (r"\b(?:ab|a|abc|b|ba)", []),                  # prefixes of one another, order kept
+    ("\\b(?:\u00e9lys\u00e9e|elysee|\u00e9tat|kelvin|K|\u212a)\\b", ["ignorecase"]),
+    (r"x{1,2}(?:ab|ac)|[ab]+(?:c|d)", []),
+]
+
+
+def _texts(n=400, seed=7):
+    rnd = random.Random(seed)
+    return [" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(1, 12)))
+            + rnd.choice(["", "\n", "."]) for _ in range(n)]
+
+
+def _found(rx, text):
+    return [(m.span(), m.groupdict(), m.groups()) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("pattern,flags", PATTERNS)
+def test_factored_pattern_finds_the_same(pattern, flags):
+    slow = compile_pattern(pattern, flags)
+    fast = compile_pattern(factored(pattern, flags), flags)
+    for text in _texts():
+        assert _found(fast, text) == _found(slow, text), text
+
+
+def test_factoring_happens_and_keeps_order_between_overlapping_branches():
+    assert factored(r"\b(?:asked|asks|accused)\b", []) == r"\b(?:a(?:sk(?:ed|s)|ccused))\b"
+    # "b" sits between two branches starting with "a": different first letters cannot both
+    # match, so "a" branches join; a non-literal branch is never jumped over
+    assert factored(r"(?:ab|b|ac)", []) == r"(?:a(?:b|c)|b)"
+    assert factored(r"(?:ab|\w|ac)", []) == r"(?:ab|\w|ac)"
+    assert factored(r"(?:a(x)|b|a(y))", []) == r"(?:a(x)|b|a(y))"
+
+
+@pytest.mark.parametrize("pattern", [r"(?i:abc|abd)", r"(\w)\1|ab", r"(?x) ab | ac",
+                                     r"\p{L}+|ab", r"(?>ab|ac)", r"a[[b]"])
+def test_constructs_not_understood_leave_the_pattern_as_written(pattern):
+    assert factored(pattern, []) == pattern
+
+
+def test_rule_pack_patterns_match_as_written_on_sample_text():
+    rs = load_ruleset()
+    rules_for(rs)
+    text = ("Officials said on Monday, according to Reuters, citing sources familiar with the "
+            "matter. \"We will,\" he told The New York Times in an interview with CNN, adding "
+            "that it is reported the Kremlin's spokesman Dmitry Peskov was quoted by TASS.\n"
+            "Source: Interfax\nTranslated by Jane Doe")
+    for e in rs.entries("attribution"):
+        flags = e.get("flags", ["ignorecase"])
+        slow = compile_pattern(e["pattern"], flags)
+        fast = compile_pattern(factored(e["pattern"], flags), flags)
+        assert _found(fast, text) == _found(slow, text), e["id"]
+        for s in range(0, len(text), 7):
+            phrase = text[s:s + 30]
+            a, b = slow.search(phrase), fast.search(phrase)
+            assert (a and a.span()) == (b and b.span()), (e["id"], phrase)

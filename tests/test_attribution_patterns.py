@@ -79,3 +79,25 @@ def test_rule_pack_patterns_match_as_written_on_sample_text():
             phrase = text[s:s + 30]
             a, b = slow.search(phrase), fast.search(phrase)
             assert (a and a.span()) == (b and b.span()), (e["id"], phrase)
+
+
+@pytest.mark.parametrize("pattern,flags", PATTERNS + [
+    (r"\b(?:is|are) (?:secretly|covertly) \w+|\b(?:orchestrated|ordered) the attack\b",
+     ["ignorecase"]),
+    (r"\bin an? (?:\w+ )?interview (?:with|to)|on (?:the )?(?:air|set) of", ["ignorecase"])])
+def test_prefilter_never_skips_a_text_the_pattern_matches(pattern, flags):
+    from auditor.checks.attribution import prefilter
+    pf = prefilter(pattern, flags)
+    rx = compile_pattern(pattern, flags)
+    texts = _texts(600, seed=11) + [w.upper() for w in WORDS] + ["\u212aelvin", "SAID"]
+    for text in texts:
+        if rx.search(text):
+            assert pf is None or pf.may_match(text, []), (pattern, text)
+
+
+def test_prefilter_needs_the_literal_words_of_every_branch():
+    from auditor.checks.attribution import prefilter
+    pf = prefilter(r"\b(?:quoted by|as cited by)\b", ["ignorecase"])
+    assert sorted(pf.needed) == ["as cited by", "quoted by"] and pf.ignorecase
+    assert not pf.may_match("He said so.", []) and pf.may_match("QUOTED BY x", [])
+    assert prefilter(r"\b(?:a|\w+)", []) is None        # a branch with no literal word

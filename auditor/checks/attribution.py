@@ -66,6 +66,8 @@ class Rules:
     not_name: set[str]
     object_stop_rx: Any
     unnamed: set[str]
+    prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
+    classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
 
 
 # -- faster compiled form of a pattern ----------------------------------------------------------
@@ -258,24 +260,85 @@ def _has_top_bar(p: str) -> bool:
 def factored(pattern: str, flags: Iterable[str]) -> str:
     """``pattern`` with the prefixes of its alternations factored out (see above), or
     ``pattern`` itself when it holds anything this does not understand."""
+    p = _parsed(pattern, flags)
+    if p is None:
+        return pattern
+    try:
+        return p[1] + _factor(p[0])
+    except RecursionError:
+        return pattern
+
+
+def _parsed(pattern: str, flags: Iterable[str]) -> tuple[list[list[_Item]], str, bool] | None:
+    """(branches, leading global flags, ignorecase) of a pattern, or None if not understood."""
     flags = list(flags)
     if "verbose" in flags:
-        return pattern
+        return None
     ic = "ignorecase" in flags
     head = ""
     m = _GLOBAL_FLAGS.match(pattern)
     if m:
         if set(m.group(1)) - set("ims"):
-            return pattern
+            return None
         ic = ic or "i" in m.group(1)
         head = m.group(0)
     try:
         branches, end = _parse(pattern, len(head), ic)
-        if end != len(pattern):
-            return pattern
-        return head + _factor(branches)
     except (_Unsupported, RecursionError):
-        return pattern
+        return None
+    return (branches, head, ic) if end == len(pattern) else None
+
+
+def _needed(branches: list[list[_Item]]) -> set[str] | None:
+    """Strings of which every match holds one (lower-cased when case is ignored), or None."""
+    out: set[str] = set()
+    for b in branches:
+        best: set[str] | None = None
+        cands: list[set[str]] = []
+        run = ""
+        for it in b + [_Item("atom", "")]:
+            if it.kind == "lit":
+                run += it.key
+                continue
+            if run:
+                cands.append({run})
+                run = ""
+            if it.alts is not None and not it.quant:
+                sub = _needed(it.alts)
+                if sub:
+                    cands.append(sub)
+        for c in cands:
+            if best is None or (min(map(len, c)), -len(c)) > (min(map(len, best)), -len(best)):
+                best = c
+        if not best:
+            return None
+        out |= best
+    return out
+
+
+@dataclass
+class _Prefilter:
+    """A pattern can only match a text holding one of ``needed`` (in ``text.casefold()`` when
+    case is ignored): scanning a text without any is skipped."""
+    needed: tuple[str, ...]
+    ignorecase: bool
+
+    def may_match(self, text: str, folded: list) -> bool:
+        if self.ignorecase:
+            if not folded:
+                folded.append(text.casefold())
+            text = folded[0]
+        return any(s in text for s in self.needed)
+
+
+def prefilter(pattern: str, flags: Iterable[str]) -> _Prefilter | None:
+    p = _parsed(pattern, flags)
+    if p is None:
+        return None
+    needed = _needed(p[0])
+    if not needed or min(map(len, needed)) < 3 or len(needed) > 40:
+        return None             # too short or too many to be worth a look
+    return _Prefilter(tuple(sorted(needed, key=lambda s: (-len(s), s))), p[2])
 
 
 def compile_fast(pattern: str, flags: Iterable[str]) -> Any:
@@ -294,6 +357,17 @@ def compile_fast(pattern: str, flags: Iterable[str]) -> Any:
 
 
 _CACHE: dict[int, tuple[RuleSet, Rules]] = {}
+_SCANNED = {"cue", "vague", "translation", "unsourced"}     # entry types run over whole texts
+
+
+def scan(R: Rules, rx: Any, text: str, folded: list, pos: int = 0,
+         endpos: int | None = None) -> list:
+    """``finditer(rx, text, pos, endpos)``, skipped when the text lacks every string a match
+    needs. ``folded`` caches ``text.casefold()`` between calls on the same text."""
+    pf = R.prefilters.get(rx)
+    if pf is not None and not pf.may_match(text, folded):
+        return []
+    return finditer(rx, text, pos, endpos)
 
 
 def _full(pattern: str, flags) -> Any:
@@ -314,8 +388,15 @@ def rules_for(ruleset: RuleSet) -> Rules:
     for e in ruleset.entries(KIND):
         by_type.setdefault(e.get("type", ""), []).append(e)
 
+    prefilters: dict[Any, _Prefilter] = {}
+
     def rx(e):
-        return compile_fast(e["pattern"], _entry_flags(e))
+        compiled = compile_fast(e["pattern"], _entry_flags(e))
+        if e.get("type") in _SCANNED:
+            pf = prefilter(e["pattern"], _entry_flags(e))
+            if pf is not None:
+                prefilters[compiled] = pf
+        return compiled
 
     aliases: dict[str, dict] = {}
     for o in ruleset.entries(OUTLETS):
@@ -359,7 +440,7 @@ def rules_for(ruleset: RuleSet) -> Rules:
         role_heads=low("role_heads"), outlet_doc_words=low("outlet_document_words"),
         verbs_not_in_source=low("verbs_not_in_source"), not_in_source_end=low("not_in_source_end"),
         relative_words=low("relative_words"),
-        object_stop_rx=stop_rx, unnamed=low("unnamed"),
+        object_stop_rx=stop_rx, unnamed=low("unnamed"), prefilters=prefilters,
     )
     _CACHE.clear()
     _CACHE[id(ruleset)] = (ruleset, r)
@@ -426,8 +507,32 @@ def _is_cap(w: str) -> bool:
     return w[:1].isupper()
 
 
+_CLASSIFY_CACHE_SIZE = 50_000
+
+
 def classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict | None:
-    """Kind, name and role of the source phrase t[s:e], or None if it is not a source."""
+    """Kind, name and role of the source phrase t[s:e], or None if it is not a source.
+
+    The answer depends on the phrase and the hint only, so it is remembered (per rule set)
+    for the phrases that come back ("he", "officials", "the Kremlin")."""
+    phrase = t[s:e]
+    key = (phrase, hint)
+    memo = R.classified
+    if key in memo:
+        c = memo[key]
+    else:
+        if len(memo) >= _CLASSIFY_CACHE_SIZE:
+            memo.clear()
+        c = memo[key] = _classify(R, phrase, 0, len(phrase), hint)
+    if c is None:
+        return None
+    c = dict(c)
+    if "fits" in c:
+        c["fits"] = list(c["fits"])
+    return c
+
+
+def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict | None:
     phrase = t[s:e].strip()
     if not phrase or len(phrase) > 200:
         return None
@@ -798,8 +903,9 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
             break
 
     # every cue of the article at once, then handed out per sentence
-    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues for m in finditer(rx, t)),
-                      key=lambda x: x[0])
+    folded: list[str] = []
+    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues
+                       for m in scan(R, rx, t, folded)), key=lambda x: x[0])
     cue_starts = [c[0] for c in all_cues]
     head_key = norm_key(head.text) if head is not None else None
     head_first = head_key.split(" ", 1)[0] if head_key else ""
@@ -822,7 +928,7 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
     # standalone vague phrases not already inside a found source
     taken = [(a.source[0], a.source[1]) for a in attrs] + [(a.cue[0], a.cue[1]) for a in attrs]
     for ent, rx in R.vague_standalone:
-        for m in finditer(rx, t):
+        for m in scan(R, rx, t, folded):
             s, e = m.span("source") if m.groupdict().get("source") else m.span()
             if head is not None and head.start <= s < head.end:
                 continue
@@ -1493,8 +1599,9 @@ def attribution(article: Article, ctx: ArticleContext):
                 f"someone else's reporting.",
                 evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
     # translation
+    folded: list[str] = []
     for rx in R.translation:
-        for m in finditer(rx, tt):
+        for m in scan(R, rx, tt, folded):
             credit = (m.groupdict().get("credit") or "").strip()
             s, e = m.span()
             s, e = _strip(t, s, e)
@@ -1521,6 +1628,9 @@ def attribution(article: Article, ctx: ArticleContext):
     paras_with = {by_id[i].para for i in by_id}
     paras = [ln for ln in article.lines if ln.text.strip()]
     for ent, rx in R.unsourced:
+        pf = R.prefilters.get(rx)
+        if pf is not None and not pf.may_match(tt, folded):
+            continue            # no paragraph can hold a match
         for pi, ln in enumerate(paras):
             if pi in paras_with or (article.headline and ln.index == article.headline.index):
                 continue

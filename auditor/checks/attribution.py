@@ -19,6 +19,7 @@ one for one, so offsets are those of the original text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -33,6 +34,23 @@ OUTLETS = "outlets"
 
 _TOKEN = re.compile(r"[\w.'&-]+|[^\w\s]")
 _WORD = re.compile(r"[A-Za-z][\w.'&-]*")
+# helpers' own patterns, compiled once (not looked up in re's cache on every call)
+_TOKS = re.compile(r"[\w-]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_CLAUSE_PUNCT = re.compile(r"[,;:\"()\[\]]|--|\s-\s")
+_WORD_GROUP = re.compile(r"\b(\w+)\b")
+_COMMA_QUOTE = re.compile(r"[,\"]")
+_OBJECT_END = re.compile(r"[,;:.!?\"()]|\s-\s|--")
+_FIRST_WORD = re.compile(r"\w+")
+_APPOSITIVE = re.compile(r",\s*([^,;.]{2,60}?)\s*(?=[,;.]|$)")
+_AND_END = re.compile(r"\sand\s+(?:\w+ly\s+)?$")
+_TIME_AFTER = re.compile(r"(?:on|in)\s+(?:[A-Z][a-z]+day|January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December|\d)")
+_RELATIVE_END = re.compile(r"(?:^|[\s,])(who|which)\s+(?:\w+\s+){0,2}$")
+_CLAUSE_JOIN = re.compile(r"(?:,\s*but|;|,\s*and|,\s*while|\bbut)\s+")
+_LEAD_WORDS = re.compile(r"(?:[A-Z][\w.'&-]*|[a-z][\w'-]*)(?:\s+(?:[A-Z][\w.'&-]*|of|the|for|"
+                         r"[a-z][\w'-]*(?=\s+[A-Z])))*")
+_CONTENT_GAP = re.compile(r"\s*(?:,\s*)?(?:that\s+)?")
 
 
 # -- compiled rules ------------------------------------------------------------------------
@@ -322,13 +340,22 @@ class _Prefilter:
     case is ignored): scanning a text without any is skipped."""
     needed: tuple[str, ...]
     ignorecase: bool
+    checked: int = 0
+    skipped: int = 0
 
     def may_match(self, text: str, folded: list) -> bool:
+        if self.checked >= 200 and self.skipped * 10 < self.checked:
+            return True         # it hardly ever saves a scan on this corpus: stop looking
+        self.checked += 1
         if self.ignorecase:
             if not folded:
                 folded.append(text.casefold())
             text = folded[0]
-        return any(s in text for s in self.needed)
+        for s in self.needed:
+            if s in text:
+                return True
+        self.skipped += 1
+        return False
 
 
 def prefilter(pattern: str, flags: Iterable[str]) -> _Prefilter | None:
@@ -537,7 +564,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     if not phrase or len(phrase) > 200:
         return None
     low = phrase.casefold()
-    toks = re.findall(r"[\w-]+", low)
+    toks = _TOKS.findall(low)
     if toks and toks[-1] in R.not_in_source_end:
         return None              # "a fallacy and": a clause cut short, not a noun phrase
     for tok in toks:
@@ -569,7 +596,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
                    (len(aw) >= 2 and all(_is_cap(w) for w in aw[-2:]))):
             outlet = None       # "CBS' John Dickerson", "the Fox News host": a journalist
     if outlet is not None:
-        rest = {w.casefold() for w in re.findall(r"[A-Za-z]+", phrase.replace(m.group(0), " "))}
+        rest = {w.casefold() for w in _LETTERS.findall(phrase.replace(m.group(0), " "))}
         if any(search(rx, phrase) for rx in R.documents) and not rest & R.outlet_doc_words:
             return {"kind": "document", "name": phrase, "outlet": outlet["name"]}
         return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
@@ -662,10 +689,10 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
             cue_start = k
     seg = t[sent_start:cue_start]
     cut = sent_start
-    for m in re.finditer(r"[,;:\"()\[\]]|--|\s-\s", seg):
+    for m in _CLAUSE_PUNCT.finditer(seg):
         cut = sent_start + m.end()
     # the last clause word ("... that Budanov said")
-    for m in re.finditer(r"\b(\w+)\b", t[cut:cue_start]):
+    for m in _WORD_GROUP.finditer(t[cut:cue_start]):
         w = m.group(1).casefold()
         if w in R.clause_starts:
             if w == "and":
@@ -694,7 +721,7 @@ def _chunks_before(t: str, sent_start: int, end: int) -> list[tuple[int, int]]:
     out = []
     pos = end
     seg = t[sent_start:end]
-    commas = [sent_start + m.start() for m in re.finditer(r"[,\"]", seg)]
+    commas = [sent_start + m.start() for m in _COMMA_QUOTE.finditer(seg)]
     bounds = [sent_start] + [c + 1 for c in commas]
     stops = commas + [end]
     for b, st_ in zip(reversed(bounds), reversed(stops)):
@@ -811,10 +838,10 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
                   other_cues: Iterable[int], verb: bool = False) -> tuple[int, int]:
     """The object of a cue: up to punctuation, a stop word or the next cue."""
     end = sent_end
-    m = re.compile(r"[,;:.!?\"()]|\s-\s|--").search(t, cue_end, sent_end)
+    m = _OBJECT_END.search(t, cue_end, sent_end)
     # a full stop inside an abbreviation ("U.S.") does not end the object
     while m and m.group(0) == "." and m.end() < sent_end and not t[m.end():m.end() + 1].isspace():
-        m = re.compile(r"[,;:.!?\"()]|\s-\s|--").search(t, m.end(), sent_end)
+        m = _OBJECT_END.search(t, m.end(), sent_end)
     if m:
         end = m.start()
     ms = search(R.object_stop_rx, t, cue_end, end)
@@ -824,7 +851,7 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
         if cue_end < c < end:
             end = c
     s, e = _strip(t, cue_end, end)
-    first = re.match(r"\w+", t[s:e])
+    first = _FIRST_WORD.match(t, s, e)
     stop = _PREPS | {"about", "by", "that"}
     if verb:
         stop = stop | {"it", "him", "her", "them", "us", "me", "you", "the", "a", "an", "this",
@@ -836,7 +863,7 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
 
 def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) -> tuple[int, dict]:
     """"according to the country's top official, Kirill Budanov." -> include the name."""
-    m = re.compile(r",\s*([^,;.]{2,60}?)\s*(?=[,;.]|$)").match(t, e, sent_end + 1)
+    m = _APPOSITIVE.match(t, e, sent_end + 1)
     if not m:
         return e, c
     s2, e2 = m.start(1), m.end(1)
@@ -861,12 +888,16 @@ def straight(text: str) -> str:
 
 
 def _same_key(text: str, head_key: str, head_first: str) -> bool:
-    """``norm_key(text) == head_key``, rejecting most lines on their first word (for ASCII text
-    the first word of the key is the first word of the text, lower-cased)."""
-    if head_first and text.isascii():
-        m = _KEY_WORD.search(text)
-        if m is None or m.group(0).lower() != head_first:
-            return False
+    """``norm_key(text) == head_key``, rejecting most lines on their first word (for text that is
+    ASCII once its quotes and dashes are straightened, the first word of the key is the first
+    word of the text, lower-cased)."""
+    if head_first:
+        plain = text if text.isascii() else _straighten(text)
+        # curly quotes and dashes aside, ASCII that NFKC leaves alone
+        if plain.isascii() and (plain is text or unicodedata.is_normalized("NFKC", text)):
+            m = _KEY_WORD.search(plain)
+            if m is None or m.group(0).lower() != head_first:
+                return False
     return norm_key(text) == head_key
 
 
@@ -1014,7 +1045,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 got = (s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e],
                               "unnamed": True, "descriptor": "definite" if definite else
                               "indefinite"})
-            if got is None and re.search(r"\sand\s+(?:\w+ly\s+)?$", t[ss:cs]):
+            if got is None and "and" in t[ss:cs] and _AND_END.search(t[ss:cs]):
                 # "she turned over the assets ... and vowed to": the clause's subject
                 got = _clause_subject(R, t, ss, cs, out)
         if got is None:
@@ -1087,15 +1118,14 @@ def _clause_follows(t: str, ce: int, se: int) -> bool:
     rest = t[ce:se].lstrip()
     if not rest or rest[0] in ',.:;"\'(-':
         return True
-    w = re.match(r"\w+", rest)
+    w = _FIRST_WORD.match(rest)
     if bool(w) and w.group(0).casefold() in {"that", "last", "this", "earlier", "today",
                                              "yesterday", "recently", "previously", "monday",
                                              "tuesday", "wednesday", "thursday", "friday",
                                              "saturday", "sunday"}:
         return True
     # "reported on Monday that", "wrote in March"
-    return bool(re.match(r"(?:on|in)\s+(?:[A-Z][a-z]+day|January|February|March|April|May|June|"
-                         r"July|August|September|October|November|December|\d)", rest))
+    return bool(_TIME_AFTER.match(rest))
 
 
 def _tail_np(R: Rules, t: str, s: int, e: int):
@@ -1128,7 +1158,8 @@ def _tail_np(R: Rules, t: str, s: int, e: int):
 def _relative_subject(R: Rules, t: str, ss: int, cs: int):
     """"Harry Reid, who noted ...", "the intelligence community, which says ...": the source is
     the phrase before the relative pronoun."""
-    m = re.search(r"(?:^|[\s,])(who|which)\s+(?:\w+\s+){0,2}$", t[ss:cs])
+    seg = t[ss:cs]
+    m = _RELATIVE_END.search(seg) if "wh" in seg else None
     if not m:
         return None
     between = t[ss + m.end(1):cs].split()
@@ -1158,12 +1189,10 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
         return a.source[0], a.source[1], {"kind": a.kind, "name": a.name, "role": a.role,
                                           "fits": a.extra.get("fits")}
     seg = t[ss:cs]
-    starts = [0] + [m.end() for m in re.finditer(r"(?:,\s*but|;|,\s*and|,\s*while|\bbut)\s+",
-                                                  seg)]
+    starts = [0] + [m.end() for m in _CLAUSE_JOIN.finditer(seg)]
     for st in reversed(starts):
         s = ss + st
-        m = re.match(r"(?:[A-Z][\w.'&-]*|[a-z][\w'-]*)(?:\s+(?:[A-Z][\w.'&-]*|of|the|for|"
-                     r"[a-z][\w'-]*(?=\s+[A-Z])))*", t[s:cs])
+        m = _LEAD_WORDS.match(t[s:cs])
         if not m:
             continue
         words = _words(t, s, s + m.end())
@@ -1201,8 +1230,14 @@ def _noun_use(t: str, ss: int, cue) -> bool:
     """"its claims", "the cited source": the cue word is a noun or an adjective here."""
     if cue[3].groupdict().get("source") or " " in cue[3].group(0):
         return False
-    prev_word = re.search(r"(\w+)\W*$", t[ss:cue[0]])
-    return bool(prev_word) and prev_word.group(1).casefold() in _NOT_BEFORE_CUE
+    # the last word before the cue ("(\w+)\W*$"; \w is alphanumeric or "_")
+    j = cue[0]
+    while j > ss and not (t[j - 1].isalnum() or t[j - 1] == "_"):
+        j -= 1
+    i = j
+    while i > ss and (t[i - 1].isalnum() or t[i - 1] == "_"):
+        i -= 1
+    return i < j and t[i:j].casefold() in _NOT_BEFORE_CUE
 
 
 def _quote_spans(t: str, ps: int, pe: int) -> list[tuple[int, int]]:
@@ -1225,7 +1260,7 @@ def _content(t: str, a: Attr, sent: tuple[int, int]) -> tuple[int, int] | None:
     hi = max(a.cue[1], a.source[1])
     before = _strip(t, ss, lo)
     after_s = hi
-    m = re.compile(r"\s*(?:,\s*)?(?:that\s+)?").match(t, after_s, se)
+    m = _CONTENT_GAP.match(t, after_s, se)
     if m:
         after_s = m.end()
     after = _strip(t, after_s, se)

@@ -101,3 +101,15 @@ def test_prefilter_needs_the_literal_words_of_every_branch():
     assert sorted(pf.needed) == ["as cited by", "quoted by"] and pf.ignorecase
     assert not pf.may_match("He said so.", []) and pf.may_match("QUOTED BY x", [])
     assert prefilter(r"\b(?:a|\w+)", []) is None        # a branch with no literal word
+
+
+def test_union_matches_exactly_when_one_pattern_does():
+    from auditor.checks.attribution import union
+    pairs = [(r"^(?:he|she)$", ["ignorecase"]), (r"^(?:I|we)$", []),
+             (r"\b(?:unnamed|anonymous)\b", ["ignorecase"])]
+    one = union(pairs)
+    slow = [compile_pattern(p, f) for p, f in pairs]
+    for text in ["He", "SHE", "I", "i", "We", "we", "an Anonymous source", "he said", "x"] + _texts():
+        assert bool(one.search(text)) == any(rx.search(text) for rx in slow), text
+    assert union([(r"(a)\1", [])] + pairs) is None          # a back-reference: not combined
+    assert union([(r"a", ["multiline"]), (r"b", [])]) is None

@@ -86,6 +86,11 @@ class Rules:
     unnamed: set[str]
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
+    # one search telling whether any of several patterns matches (None: search them one by one)
+    any_named_kind: Any = None      # references, pronouns, non-standalone vague
+    any_anonymous: Any = None
+    any_document: Any = None
+    any_organization: Any = None
 
 
 # -- faster compiled form of a pattern ----------------------------------------------------------
@@ -384,6 +389,30 @@ def compile_fast(pattern: str, flags: Iterable[str]) -> Any:
 
 
 _CACHE: dict[int, tuple[RuleSet, Rules]] = {}
+
+
+def union(pairs: list[tuple[str, list[str]]]) -> Any:
+    """One pattern that matches somewhere exactly when one of ``pairs`` (pattern, flags) does,
+    each keeping its own case rule; None when that cannot be built safely."""
+    parts = []
+    for pattern, flags in pairs:
+        flags = list(flags)
+        if set(flags) - {"ignorecase"} or _GLOBAL_FLAGS.match(pattern) or \
+                re.search(r"\\[1-9]|\(\?P=|\(\?\(", pattern):
+            return None
+        parts.append(f"(?{'i' if 'ignorecase' in flags else '-i'}:{factored(pattern, flags)})")
+    if len(parts) < 2:
+        return None
+    try:
+        return compile_pattern("|".join(parts), [])
+    except Exception:           # noqa: BLE001 - search them one by one
+        return None
+
+
+def _any(one: Any, each: list, text: str) -> bool:
+    if one is not None:
+        return search(one, text) is not None
+    return any(search(rx, text) for rx in each)
 _SCANNED = {"cue", "vague", "translation", "unsourced"}     # entry types run over whole texts
 
 
@@ -469,6 +498,14 @@ def rules_for(ruleset: RuleSet) -> Rules:
         relative_words=low("relative_words"),
         object_stop_rx=stop_rx, unnamed=low("unnamed"), prefilters=prefilters,
     )
+    full = lambda e: (rf"^(?:{e['pattern']})$", e.get("flags", ["ignorecase"]))   # noqa: E731
+    own = lambda e: (e["pattern"], _entry_flags(e))                             # noqa: E731
+    r.any_named_kind = union([full(e) for e in by_type.get("reference", [])] +
+                             [full(e) for e in by_type.get("pronoun", [])] +
+                             [own(e) for e in by_type.get("vague", []) if not e.get("standalone")])
+    r.any_anonymous = union([own(e) for e in by_type.get("anonymous", [])])
+    r.any_document = union([own(e) for e in by_type.get("document", [])])
+    r.any_organization = union([own(e) for e in by_type.get("organization", [])])
     _CACHE.clear()
     _CACHE[id(ruleset)] = (ruleset, r)
     return r
@@ -572,13 +609,14 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
             break
         if tok in R.verbs_not_in_source:
             return None          # "Some lawmakers have pushed for ...": a clause, not a source
-    for rx in R.references:
+    named_kind = R.any_named_kind is None or search(R.any_named_kind, phrase) is not None
+    for rx in R.references if named_kind else ():
         if search(rx, phrase):
             return {"kind": "reference", "name": None}
-    for ent, rx in R.pronouns:
+    for ent, rx in R.pronouns if named_kind else ():
         if search(rx, phrase):
             return {"kind": "pronoun", "name": ent.get("name"), "fits": list(ent.get("fits", []))}
-    for rx in R.vague:
+    for rx in R.vague if named_kind else ():
         if search(rx, phrase):
             return {"kind": "vague", "name": phrase}
     outlet = None
@@ -586,7 +624,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         m = search(R.outlet_rx, phrase)
         if m:
             outlet = R.outlet_by_alias.get(m.group(0))
-    anon = any(search(rx, phrase) for rx in R.anonymous)
+    anon = _any(R.any_anonymous, R.anonymous, phrase)
     if outlet is not None:
         if anon:
             return {"kind": "anonymous", "name": phrase, "outlet": outlet["name"]}
@@ -597,7 +635,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
             outlet = None       # "CBS' John Dickerson", "the Fox News host": a journalist
     if outlet is not None:
         rest = {w.casefold() for w in _LETTERS.findall(phrase.replace(m.group(0), " "))}
-        if any(search(rx, phrase) for rx in R.documents) and not rest & R.outlet_doc_words:
+        if _any(R.any_document, R.documents, phrase) and not rest & R.outlet_doc_words:
             return {"kind": "document", "name": phrase, "outlet": outlet["name"]}
         return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
     if anon:
@@ -615,15 +653,15 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     if _role_head(R, words):
         return {"kind": "person", "name": phrase, "role": phrase, "unnamed": True}
     titled = _titled_name(R, words)
-    if titled is not None and any(search(rx, t[titled[0][0]:titled[0][1]])
-                                  for rx in R.organizations):
+    if titled is not None and _any(R.any_organization, R.organizations,
+                                   t[titled[0][0]:titled[0][1]]):
         titled = None           # "Russia's Foreign Ministry": an organisation, not a name
     if titled is not None:
         name, role = titled
         return {"kind": "person", "name": t[name[0]:name[1]], "role": t[role[0]:role[1]]}
-    if any(search(rx, phrase) for rx in R.documents):
+    if _any(R.any_document, R.documents, phrase):
         return {"kind": "document", "name": phrase}
-    if any(search(rx, phrase) for rx in R.organizations):
+    if _any(R.any_organization, R.organizations, phrase):
         return {"kind": "organization", "name": phrase[4:] if low.startswith("the ") else phrase}
     # a person: a trailing run of capitalised name tokens, the role before it
     if len(words) > int(R.settings.get("max_source_words", 16)):

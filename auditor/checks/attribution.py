@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from time import perf_counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -347,10 +348,14 @@ class _Prefilter:
     ignorecase: bool
     checked: int = 0
     skipped: int = 0
+    off: bool = False           # switched off: it costs more than the scans it saves
+    cost: float = 0.0           # seconds spent looking, seconds scanning, scans
+    scan_time: float = 0.0
+    scans: int = 0
 
     def may_match(self, text: str, folded: list) -> bool:
-        if self.checked >= 200 and self.skipped * 10 < self.checked:
-            return True         # it hardly ever saves a scan on this corpus: stop looking
+        if self.off:
+            return True
         self.checked += 1
         if self.ignorecase:
             if not folded:
@@ -421,9 +426,20 @@ def scan(R: Rules, rx: Any, text: str, folded: list, pos: int = 0,
     """``finditer(rx, text, pos, endpos)``, skipped when the text lacks every string a match
     needs. ``folded`` caches ``text.casefold()`` between calls on the same text."""
     pf = R.prefilters.get(rx)
-    if pf is not None and not pf.may_match(text, folded):
+    if pf is None or pf.off:
+        return finditer(rx, text, pos, endpos)
+    t0 = perf_counter()
+    ok = pf.may_match(text, folded)
+    t1 = perf_counter()
+    pf.cost += t1 - t0
+    if not ok:
         return []
-    return finditer(rx, text, pos, endpos)
+    found = finditer(rx, text, pos, endpos)
+    pf.scan_time += perf_counter() - t1
+    pf.scans += 1
+    if pf.checked % 256 == 0 and pf.skipped * pf.scan_time < pf.cost * pf.scans:
+        pf.off = True           # the scans it saved took less time than the looking
+    return found
 
 
 def _full(pattern: str, flags) -> Any:
@@ -925,12 +941,13 @@ def straight(text: str) -> str:
     return text if text.isascii() else _straighten(text)
 
 
-def _same_key(text: str, head_key: str, head_first: str) -> bool:
+def _same_key(text: str, head_key: str, head_first: str, plain: str | None = None) -> bool:
     """``norm_key(text) == head_key``, rejecting most lines on their first word (for text that is
     ASCII once its quotes and dashes are straightened, the first word of the key is the first
     word of the text, lower-cased)."""
     if head_first:
-        plain = text if text.isascii() else _straighten(text)
+        if plain is None:           # ``straight(text)``
+            plain = text if text.isascii() else _straighten(text)
         # curly quotes and dashes aside, ASCII that NFKC leaves alone
         if plain.isascii() and (plain is text or unicodedata.is_normalized("NFKC", text)):
             m = _KEY_WORD.search(plain)
@@ -985,7 +1002,7 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
             words = len(ln.text.split())
             if not (ln.text.rstrip().endswith((".", '."', ".\u201d")) and words >= 15):
                 continue
-        elif head_key and _same_key(ln.text, head_key, head_first):
+        elif head_key and _same_key(ln.text, head_key, head_first, t[ln.start:ln.end]):
             continue
         quotes = _quote_spans(t, ln.start, ln.end)
         for ss, se in sentences(t, ln.start, ln.end):
@@ -1583,7 +1600,10 @@ def to_record(a: Attr, t: str) -> dict[str, Any]:
 
 def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict], list[dict]]:
     R = rules_for(ruleset)
-    t = straight(article.text)
+    return _analyse(article, R, straight(article.text))
+
+
+def _analyse(article: Article, R: Rules, t: str) -> tuple[list[Attr], list[dict], list[dict]]:
     attrs = extract(article, R, t)
     paras = [ln for ln in article.lines if ln.text.strip()]
     link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
@@ -1608,13 +1628,13 @@ def _q(s: str, n: int = 60) -> str:
 @REGISTRY.article("attribution.statements", order=40)
 def attribution(article: Article, ctx: ArticleContext):
     R = rules_for(ctx.ruleset)
-    attrs, records, chains = analyse(article, ctx.ruleset)
+    tt = straight(article.text)
+    attrs, records, chains = _analyse(article, R, tt)
     ctx.record["attributions"] = records
     ctx.record["chains"] = chains
     ctx.data["attribution"] = {"attrs": attrs, "chains": chains}
     by_id = {a.id: a for a in attrs}
     t = article.text
-    tt = straight(t)
     out: list[Finding] = []
 
     # second-hand: another outlet's reporting of a third party's reporting

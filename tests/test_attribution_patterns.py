@@ -109,7 +109,8 @@ def test_union_matches_exactly_when_one_pattern_does():
              (r"\b(?:unnamed|anonymous)\b", ["ignorecase"])]
     one = union(pairs)
     slow = [compile_pattern(p, f) for p, f in pairs]
-    for text in ["He", "SHE", "I", "i", "We", "we", "an Anonymous source", "he said", "x"] + _texts():
+    samples = ["He", "SHE", "I", "i", "We", "we", "an Anonymous source", "he said", "x"]
+    for text in samples + _texts():
         assert bool(one.search(text)) == any(rx.search(text) for rx in slow), text
     assert union([(r"(a)\1", [])] + pairs) is None          # a back-reference: not combined
     assert union([(r"a", ["multiline"]), (r"b", [])]) is None

@@ -138,3 +138,57 @@ def test_passage_one_outlet_prints_everywhere_is_boilerplate_not_reuse(tmp_path,
     res = audit([str(p)], rs, AuditOptions())
     assert {f.article for f in res.findings if f.rule == "reuse.passage"} == {"d0", "d1", "o1"}
     assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
+
+
+NOTE = ("The Daily Example's coverage of the coast is funded in part by the Harbour Trust, "
+        "which has no say over what its reporters write.")
+RECYCLED = ("The minister said the plan would be published before the end of the month, "
+            "and the opposition has already promised to fight it in parliament.")
+STORIES = [
+    ["Fishing boats stayed in port for a third day as storms battered the northern coast.",
+     "Harbour masters said waves of six metres had been recorded off the point on Monday night.",
+     "Several families in low streets were moved to the school hall as a precaution.",
+     "The weather service expects the wind to ease by Thursday afternoon."],
+    ["The regional hospital will open a new maternity ward next spring after years of delay.",
+     "Doctors had warned that mothers were being sent two hours away to give birth.",
+     "Building work is due to begin in April once the last permits are signed.",
+     "Campaigners welcomed the news but said staffing remained the real problem."],
+    ["A rare orchid has been found growing beside a motorway verge near the old quarry.",
+     "Botanists from the university confirmed the find after a walker posted photographs.",
+     "The stretch of verge will now be left unmown until the end of the flowering season.",
+     "Road crews have been asked to keep their machines away from the site."],
+]
+
+
+def _long_story(n: int, extra: str, at_end: bool) -> str:
+    paras = list(STORIES[n])
+    paras.insert(len(paras) if at_end else 2, extra)
+    return "\n\n".join(paras)
+
+
+def test_outlet_furniture_needs_the_look_of_furniture(tmp_path, rs):
+    """One outlet printing the same passage 3 times: a closing note is furniture, a story
+    sentence recycled mid-article (no address to the reader) stays reuse."""
+    p = tmp_path / "feed.jsonl"
+    _jsonl(p, [{"id": f"b{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _long_story(i, NOTE, True)}
+               for i in range(3)])
+    res = audit([str(p)], rs, AuditOptions())
+    assert sorted(f.article for f in res.findings if f.rule == "boilerplate.recurring") == ["b0", "b1", "b2"]
+    assert not [f for f in res.findings if f.rule == "reuse.passage"]
+    _jsonl(p, [{"id": f"r{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _long_story(i, RECYCLED, False)}
+               for i in range(3)])
+    res = audit([str(p)], rs, AuditOptions())
+    assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
+    assert {f.article for f in res.findings if f.rule == "reuse.passage"} == {"r0", "r1", "r2"}
+
+
+def test_furniture_cues_ignore_quotations(rs):
+    from auditor.checks.reuse import Params, furniture_test
+    from auditor.model import Finding, Severity
+    looks = furniture_test(Params.from_ruleset(rs), {"a": "x\n" * 10})
+
+    def f(text: str) -> list[Finding]:
+        return [Finding("reuse.passage", Severity.WARNING, "a", 1, 1, 0, 1, text, "")]
+    assert looks(f("Sign up for our morning briefing and get the news in your inbox."))
+    assert looks(f("Editor's note: this story has been updated."))
+    assert not looks(f("“We will not give up our land,” the mayor said on Tuesday."))

@@ -14,6 +14,7 @@ left to ``duplicate.near-article``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -42,6 +43,8 @@ class Params:
     skip_jaccard: float = 0.7
     source_severity: str = "info"
     outlet_furniture_min: int = 3
+    furniture_cues: tuple = ()
+    furniture_tail_lines: int = 2
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
@@ -235,14 +238,42 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
                                       units[rb["id"]], rb, first, basis, p,
                                       ent.get("severity", "warning"), shared))
     outlets = {it.record["id"]: it.record.get("outlet") or "" for it in items}
-    out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min))
+    looks = furniture_test(p, {aid: a.text for aid, a in arts.items()})
+    out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min, looks))
     return out
 
 
-def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles: int) -> list[Finding]:
-    """Passages one outlet prints in ``min_articles`` or more of its articles, and nowhere else
-    (newsletter boxes, promos, standing notes), are page furniture: they are reported as
-    ``boilerplate.recurring`` (once per place) instead of as reuse between each pair."""
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+
+def furniture_test(p: Params, texts: dict[str, str]):
+    """Whether a passage printed by one outlet over and over reads as page furniture rather
+    than a recycled story paragraph: outside quotations it speaks to the reader or for the
+    outlet (``furniture_cues``), or it closes every article it stands in (an author's bio, a
+    standing note) within the last ``furniture_tail_lines`` lines, with more lines than that
+    before it."""
+    cues = re.compile("|".join(f"(?:{c})" for c in p.furniture_cues), re.I) if p.furniture_cues else None
+
+    def lines(t: str) -> int:
+        return sum(1 for ln in t.splitlines() if ln.strip())
+
+    def at_tail(f: Finding) -> bool:
+        t = texts.get(f.article, "")
+        return lines(t[f.end:]) < p.furniture_tail_lines < lines(t[:f.start])
+
+    def looks(fs: list[Finding]) -> bool:
+        if cues is not None and cues.search(_QUOTED.sub(" ", fs[0].text)):
+            return True
+        return all(at_tail(f) for f in fs)
+    return looks
+
+
+def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles: int,
+                     looks=lambda fs: True) -> list[Finding]:
+    """Passages one outlet prints in ``min_articles`` or more of its articles, and nowhere else,
+    that read as furniture (``looks``: newsletter boxes, promos, standing notes, bios) are
+    reported as ``boilerplate.recurring`` (once per place) instead of as reuse between each
+    pair. A story sentence the outlet recycles stays reuse."""
     if min_articles <= 0:
         return found
     groups: dict[tuple[str, str], list[Finding]] = {}
@@ -251,7 +282,8 @@ def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles
     out: list[Finding] = []
     for (outlet, _), fs in groups.items():
         arts = {f.article for f in fs} | {r["article"] for f in fs for r in f.related}
-        if not outlet or len(arts) < min_articles or any(outlets.get(a) != outlet for a in arts):
+        if not outlet or len(arts) < min_articles or any(outlets.get(a) != outlet for a in arts) \
+                or not looks(fs):
             out.extend(fs)
             continue
         seen: set[tuple[str, int, int]] = set()

@@ -195,3 +195,23 @@ def test_recurring_body_sentence_not_flagged(tmp_path, rs):
     _jsonl(tmp_path / "a.jsonl", recs)
     res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
     assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
+
+
+HILL = ("Senate Majority Leader Mitch McConnell Addison (Mitch) Mitchell McConnellGOP senators balk at "
+        "lengthy impeachment trial Erdoğan meets Trump at the White House MORE (R-Ky.) said on Tuesday "
+        "that the Senate would move quickly.\n\nThe Turkish president, Recep Tayyip Erdogan, arrives on Wednesday.")
+
+
+def test_inline_name_tooltip_is_boilerplate_and_other_checks_leave_it(tmp_path, rs):
+    p = tmp_path / "a.md"
+    p.write_text("---\npublished: 2019-11-12\n---\nHeadline\n\n" + HILL + "\n")
+    res = audit([str(p)], rs, AuditOptions())
+    inline = [f for f in res.findings if f.evidence.get("position") == "inline"]
+    assert [f.rule for f in inline] == ["boilerplate.related-links"]
+    assert inline[0].text.startswith("McConnellGOP senators") and inline[0].text.endswith("White House MORE")
+    # the headline inside the tooltip writes Erdoğan; the article itself only Erdogan
+    assert not [f for f in res.findings if f.rule == "consistency.variant"]
+    # an ordinary sentence with capitals and MORE-less text is untouched
+    p.write_text("---\npublished: 2019-11-12\n---\nHeadline\n\nMcConnell spoke to reporters. GOP senators "
+                 "want MORE time, he said.\n")
+    assert not [f for f in audit([str(p)], rs, AuditOptions()).findings if f.rule.startswith("boilerplate")]

@@ -76,6 +76,8 @@ def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
     out = []
     union = []
     for e in ruleset.entries(KIND):
+        if e.get("position") == "inline":
+            continue                                    # searched inside lines: _inline_entries
         flags = e.get("flags", ["ignorecase"])
         pats = e.get("patterns") or ([e["pattern"]] if e.get("pattern") else [])
         rxs = tuple(compile_pattern(rf"\s*(?:{p})\s*", flags) for p in pats)
@@ -86,6 +88,30 @@ def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
     union_rx = compile_pattern(r"\s*(?:" + "|".join(union) + r")\s*") if union else None
     _CACHE[id(pack)] = (pack, out, union_rx)
     return out, union_rx
+
+
+_INLINE_CACHE: dict[int, tuple[Any, list[_Entry]]] = {}
+
+
+def _inline_entries(ruleset: RuleSet) -> list[_Entry]:
+    """Entries with ``position: inline``: searched inside lines of any length, case-sensitive
+    unless their flags say otherwise; a finding covers the match only."""
+    pack = ruleset.packs.get(KIND)
+    if pack is None:
+        return []
+    hit = _INLINE_CACHE.get(id(pack))
+    if hit is not None and hit[0] is pack:
+        return hit[1]
+    out = []
+    for e in ruleset.entries(KIND):
+        if e.get("position") != "inline":
+            continue
+        pats = e.get("patterns") or ([e["pattern"]] if e.get("pattern") else [])
+        out.append(_Entry(e["id"], e["category"], e.get("severity", "info"), "inline",
+                          e.get("description", ""),
+                          tuple(compile_pattern(p, e.get("flags", [])) for p in pats)))
+    _INLINE_CACHE[id(pack)] = (pack, out)
+    return out
 
 
 def _fullmatch(rx, text: str):
@@ -214,7 +240,29 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
                       "signals": sig, "confidence": round(conf, 2)}))
         flagged.add(idx)
     ctx.data["boilerplate_lines"] = flagged
+    for e in _inline_entries(ctx.ruleset):
+        for j, rx in enumerate(e.rxs):
+            try:
+                hits = list(rx.finditer(article.text, timeout=REGEX_TIMEOUT))
+            except TimeoutError:
+                raise RegexTimeout(f"pattern {rx.pattern[:80]!r} took over {REGEX_TIMEOUT}s and was "
+                                   "stopped") from None
+            for m in hits:
+                label = CATEGORY_LABEL.get(e.category, e.category)
+                out.append(Finding.at(
+                    article, f"boilerplate.{e.category}", e.severity, m.start(), m.end(),
+                    f"Boilerplate left in the text: {label} stuck inside a sentence (pattern '{e.id}').",
+                    evidence={"category": e.category, "pattern_id": e.id, "pattern_index": j,
+                              "position": "inline", "signals": [], "confidence": round(base, 2)}))
+    ctx.data["boilerplate_spans"] = sorted((f.start, f.end) for f in out)
     return out
+
+
+def covered(ctx: ArticleContext, start: int, end: int) -> bool:
+    """Whether [start, end) of the original text lies inside a span the boilerplate check
+    flagged in this article (other checks leave such text alone)."""
+    spans = ctx.data.get("boilerplate_spans") or ()
+    return any(s <= start and end <= e for s, e in spans)
 
 
 # -- recurring lines (corpus) ---------------------------------------------------------

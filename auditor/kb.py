@@ -115,6 +115,7 @@ class Person:
     tenures: list[Tenure]
     source: str
     retrieved: D
+    given_forms: list[str] = field(default_factory=list)   # other forms of the given name, not spellings
 
 
 @dataclass
@@ -175,7 +176,8 @@ class KB:
                 given, family = parts[:-1] and [" ".join(parts[:-1])], [parts[-1]]
             self.people[e["id"]] = Person(e["id"], name, given, family, list(e.get("aliases") or []),
                                           bool(e.get("short", False)), bool(e.get("family_first")),
-                                          juris, tenures, e.get("source", ""), retrieved)
+                                          juris, tenures, e.get("source", ""), retrieved,
+                                          [g for g in e.get("given_forms") or [] if g not in given])
         self._build_names()
         self._build_titles()
         self.variants = list(ruleset.entries("kb-variants"))
@@ -191,7 +193,7 @@ class KB:
             forms.setdefault(text, []).append(nf)
 
         for p in self.people.values():
-            for g in p.given:
+            for g in p.given + p.given_forms:
                 for f in p.family:
                     full = f"{f} {g}" if p.family_first else f"{g} {f}"
                     add(full, NameForm(p.id, full, "full", g, f))

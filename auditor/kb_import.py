@@ -73,12 +73,14 @@ def import_us_executive(src: str | Path, out: str | Path, ruleset: RuleSet, *,
     for rec in data:
         name = rec["name"]
         first, last = name.get("first", ""), name["last"]
-        given = []
-        for g in (name.get("nickname"), first, (first.split() or [""])[0]):
-            if g and g not in given:
-                given.append(g)
-        if name.get("nickname") and "." in name["nickname"]:
-            given.append(name["nickname"].replace(".", ""))
+        nick = name.get("nickname")
+        given = [nick or first]
+        if nick and "." in nick:
+            given.append(nick.replace(".", ""))           # a spelling of the same name (J.D., JD)
+        forms = []                                       # the formal name beside the one in use
+        for g in (first, (first.split() or [""])[0]):
+            if g and g not in given and g not in forms:
+                forms.append(g)
         full = name.get("official_full") or f"{given[0]} {last}"
         tenures: list[dict] = []
         for term in sorted(rec.get("terms", []), key=lambda t: t["start"]):
@@ -108,7 +110,8 @@ def import_us_executive(src: str | Path, out: str | Path, ruleset: RuleSet, *,
                 t["end"] = end
         ids = rec.get("id") or {}
         ref = f"bioguide {ids['bioguide']}" if ids.get("bioguide") else f"govtrack {ids.get('govtrack', '?')}"
-        entries.append({"id": slug(full), "name": full, "given": given, "family": [last],
+        entries.append({"id": slug(full), "name": full, "given": given,
+                        **({"given_forms": forms} if forms else {}), "family": [last],
                         "_long": " ".join(x for x in (first, name.get("middle"), last) if x),
                         "source": f"{source} ({ref})",
                         "retrieved": retrieved, "tenures": tenures,

@@ -58,6 +58,7 @@ class NameHit:
     kind: str                      # full | family | alias
     given: str | None
     family: str | None
+    ambiguous: bool = False        # a family name alone that another known person also bears
 
 
 @dataclass
@@ -148,7 +149,8 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
             continue
         pid = next(iter(people))
         nf = next(nf for nf in forms if nf.person == pid)
-        out.append(NameHit(m.start(), m.end(), m.group(0), pid, nf.kind, nf.given, nf.family))
+        out.append(NameHit(m.start(), m.end(), m.group(0), pid, nf.kind, nf.given, nf.family,
+                           kind == "family" and len({f.person for f in forms}) > 1))
     return out
 
 
@@ -165,6 +167,11 @@ _HYPO_BEFORE = regex.compile(r"(?i)(?:\b(?:an?|future|would-be|potential|possibl
 _OF_AFTER = regex.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w'.-]*)")
 _QUALIFIER = regex.compile(r"([A-Z][\w.-]*)([ \t]+)$")
 _THE_BEFORE = regex.compile(r"(?i)\bthe\s+$")
+_ATTRIBUTIVE = regex.compile(r"\s+(?:adviser|advisor|aide|administration|official|appointee|staffer|ally|"
+                             r"campaign|era|nominee|loyalist|supporter|donor|spokesman|spokeswoman)s?\b")
+_QUOTATION = regex.compile(r'"[^"\n]{1,1500}"')
+_NAME_AFTER = regex.compile(r"[ \t]+[A-Z][a-z]")
+_POSSESSIVE = regex.compile(r"['’]s?(?!\w)")
 _LIST_BEFORE = regex.compile(r"[A-Z][\w.'-]+,\s*$")
 _LIST_AFTER = regex.compile(r"""\s*["']?\s*(?:and|&|or)\s""")
 
@@ -199,6 +206,8 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             mods.discard("first")
         if _HYPO_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
             continue                                  # "a President Trump would ...": hypothetical
+        if _CUT_TITLE.search(text[max(0, m.start() - 12):m.start()]):
+            continue                                  # "then-Vice President": not "President"
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
         if not m.group("jpost"):
             of = _OF_AFTER.match(text[m.end():m.end() + 60])
@@ -225,6 +234,13 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                 if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or _THE_BEFORE.search(
                         text[max(0, t_start - 5):t_start])):
                     break           # "an 'illegitimate' president, Carter replied"
+                if "," in gap and (m.group(0)[:1].islower() or (jur and not (
+                        jur & kb.people[n.person].jurisdictions))) and \
+                        not text[n.end:n.end + 3].lstrip().startswith((",", ")", "—", "–")):
+                    break           # "criticized the president, Rubio has kept ...", "alongside the
+                    #                 Russian president, Trump didn't ..." (no closing comma)
+                if _ATTRIBUTIVE.match(text, n.end):
+                    break           # "Former President Obama adviser David Axelrod": not his title
                 name, pairing = n, "before"
             break
         if name is None:
@@ -237,8 +253,9 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                         slice(*tx.orig(n.end, t_start))]:
                     after = text[t_end:t_end + 12]
                     before = text[max(0, n.start - 30):n.start]
-                    listy = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after)
-                    if not listy:
+                    listy = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after) or \
+                        _NAME_AFTER.match(after)     # "Obama, former President George W. Bush"
+                    if not listy and not _POSSESSIVE.match(after):   # "Biden, the president's rival"
                         name, pairing = n, ("as" if " as " in f" {gap} " else "after")
                 break
         if name is None:
@@ -390,10 +407,20 @@ def _sentence(tx: _Text, pos: int) -> tuple[int, int]:
 
 _SAID_NOW = regex.compile(r"""^[\s,"']*(?:(?:,[^,.]{0,60},)\s*)?(?:(?:also|again|\w+ly)\s+)?"""
                           r"(?:says|said|told|announced|tweeted|wrote|warned|added|called|urged|stated)\b")
-_HYPOTHETICAL = regex.compile(r"(?<![\w-])(?:would|could|might|if|whether|potential|hypothetical|imagine)(?![\w-])",
+_HYPOTHETICAL = regex.compile(r"(?<![\w-])(?:would|could|might|if|whether|potential|hypothetical|imagine|"
+                              r"will|won't|won’t|shall|going\s+to|gonna|expect|expected|expects|soon)(?![\w-])|['’]ll\b",
                               regex.IGNORECASE)
+# "under President Obama", "during President Bush's term": a time in office, not now
+_ERA_BEFORE = regex.compile(r"(?i)\b(?:under|during)\s+(?:then[\s-]+)?$")
+# the scanner took "President" out of "then-Vice President": the title is the one before it
+_CUT_TITLE = regex.compile(r"(?i)(?:\b|-)(?:vice|deputy|under|assistant)[\s-]+$")
 _PAST_REF = regex.compile(r"(?<![\w-])(?:\w+\s+years?\s+ago|at\s+the\s+time|back\s+then|back\s+in|in\s+those\s+days|"
                           r"become|becomes|becoming|will\s+be)(?![\w-])", regex.IGNORECASE)
+
+
+def text_before(tx: _Text, m: "Mention", n: int = 20) -> str:
+    """The normalised text just before the mention's title."""
+    return tx.text[max(0, m.t_start - n):m.t_start]
 
 
 def _speaks_of_now(tx: _Text, m: "Mention") -> bool:
@@ -423,6 +450,29 @@ class _State:
     mentions: list[Mention]
     published: Published
     strong: dict[int, Mention] = field(default_factory=dict)
+    spans: tuple = ()                 # boilerplate spans (original offsets) the checks leave alone
+    cleaned: bool = False
+
+    def skips(self, s: int, e: int) -> bool:
+        """Whether the normalised span [s, e) lies inside flagged boilerplate."""
+        if not self.spans:
+            return False
+        s, e = self.tx.orig(s, e)
+        return any(a <= s and e <= b for a, b in self.spans)
+
+
+def _state(ctx: ArticleContext) -> _State | None:
+    """The article's consistency state, with names and titles standing in boilerplate the
+    boilerplate check flagged (a site's tooltips of other headlines, related links) left out."""
+    st: _State | None = ctx.data.get("consistency")
+    if st is None or st.cleaned:
+        return st
+    st.cleaned = True
+    st.spans = tuple(ctx.data.get("boilerplate_spans") or ())
+    if st.spans:
+        st.names = [n for n in st.names if not st.skips(n.start, n.end)]
+        st.mentions = [m for m in st.mentions if not st.skips(m.start, m.end)]
+    return st
 
 
 @REGISTRY.article("consistency.date", order=5)
@@ -468,7 +518,7 @@ def _check_window(st: _State, m: Mention) -> tuple[D, D] | None:
 
 @REGISTRY.article("consistency.title", order=40)
 def titles(article: Article, ctx: ArticleContext):
-    st: _State | None = ctx.data.get("consistency")
+    st = _state(ctx)
     if st is None:
         return []
     kb, tx = st.kb, st.tx
@@ -488,6 +538,17 @@ def titles(article: Article, ctx: ArticleContext):
             if m.mods & {"former", "ex", "acting", "interim", "elect", "designate", "incoming", "deputy"} \
                     or m.pairing == "anaphor":
                 continue
+            if m.name is not None and m.name.ambiguous:
+                continue            # "President Clinton" beside "Hillary Clinton": maybe Bill
+            if _in_quotation(tx, m.start, m.end):
+                continue            # the murmurs of "President Pence", a headline quoted: not the
+                #                     article's own claim
+            if any(_next_in_line(kb.positions[t.position], kb.positions[p])
+                   for t in person.tenures for p in m.positions) and \
+                    _HYPOTHETICAL.search(tx.article.text, *_sentence(tx, m.start)):
+                continue            # "buzz about President Pence ... Trump might hand him the reins"
+            if m.pairing == "as" and _HYPOTHETICAL.search(tx.article.text, *_sentence(tx, m.start)):
+                continue            # "to have Clinton as president would be a disaster"
             cover = [kb.positions[p].covered_from for p in m.positions]
             if window and all(c and window[1] < c for c in cover):
                 continue            # before the KB lists every holder
@@ -522,14 +583,16 @@ def titles(article: Article, ctx: ArticleContext):
         # a title a person no longer holds is usual for what they did in office ("President
         # Obama signed the deal"); it is only called wrong when the sentence speaks of now
         no_longer = m.tense == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
-        if no_longer and not _speaks_of_now(tx, m):
+        if no_longer and (not _speaks_of_now(tx, m) or _ERA_BEFORE.search(text_before(tx, m))):
             continue
         s0, e0 = _sentence(tx, m.start)
         if _PAST_REF.search(tx.article.text, s0, e0):
             continue                    # "four years ago", "at the time", "is going to become"
         not_yet = m.tense == CURRENT and all(x.start_lo is not None and b < x.start_lo for x in ts)
         if not_yet and _HYPOTHETICAL.search(tx.article.text, s0, e0):
-            continue                    # "What would a President Trump do?"
+            continue                    # "What would a President Trump do?", "will be", "won't"
+        if not_yet and m.pairing == "as":
+            continue                    # "the election of Trump as president", "name X as secretary"
         short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
         what = {CURRENT: f"not {short}",
                 FORMER: f"not a former {short} but in office",
@@ -549,6 +612,21 @@ def titles(article: Article, ctx: ArticleContext):
         out.append(f)
     out.extend(_conflicts_in_article(article, st, flagged))
     return out
+
+
+def _in_quotation(tx: _Text, s: int, e: int) -> bool:
+    """Whether the normalised span [s, e) stands inside a quotation of its paragraph."""
+    a = tx.text.rfind("\n", 0, s) + 1
+    b = tx.text.find("\n", e)
+    b = len(tx.text) if b < 0 else b
+    return any(q.start() < s and e < q.end() for q in _QUOTATION.finditer(tx.text, a, b))
+
+
+def _next_in_line(held, title) -> bool:
+    """Whether the post ``held`` is the deputy of the post ``title`` names (a vice president and
+    the presidency): speculation about the step up is common and no mistake."""
+    return held.deputy_of == title.id or (held.jurisdiction == title.jurisdiction
+                                          and held.kind == f"deputy-{title.kind}")
 
 
 def _kb_evidence(kb: KB, pid: str) -> dict:
@@ -652,7 +730,7 @@ def _variant_groups(st: _State) -> dict[str, dict[str, list[tuple[int, int]]]]:
     kb = st.kb
     for n in st.names:
         p = kb.people[n.person]
-        if n.given:
+        if n.given and n.given not in p.given_forms:    # a name form is not a spelling
             g = n.text.find(n.given)
             if g >= 0:
                 groups.setdefault(f"person:{n.person}:given", {}).setdefault(n.given, []).append(
@@ -665,7 +743,8 @@ def _variant_groups(st: _State) -> dict[str, dict[str, list[tuple[int, int]]]]:
     for v in kb.variants:
         for form, s, e in _form_hits(st.tx.text, v["forms"], v.get("case_sensitive", True),
                                      v.get("exceptions") or [], st.tx.words):
-            groups.setdefault(f"variant:{v['id']}", {}).setdefault(form, []).append((s, e))
+            if not st.skips(s, e):
+                groups.setdefault(f"variant:{v['id']}", {}).setdefault(form, []).append((s, e))
     return groups
 
 
@@ -679,7 +758,7 @@ def _group_label(kb: KB, key: str) -> str:
 
 @REGISTRY.article("consistency.variant", order=41)
 def variants(article: Article, ctx: ArticleContext):
-    st: _State | None = ctx.data.get("consistency")
+    st = _state(ctx)
     if st is None:
         return []
     groups = _variant_groups(st)
@@ -704,14 +783,17 @@ def variants(article: Article, ctx: ArticleContext):
             related=[article.span(s1, e1)],
             evidence={"group": key, "forms": {f: len(sp) for f, sp in ordered}}))
     kb = st.kb
-    kb_sev = kb.variant_settings.get("kb_form_severity", "info")
+    kb_sev = kb.variant_settings.get("kb_form_severity", "off")
+    diacritics = bool(kb.variant_settings.get("kb_form_diacritics", False))
     seen_people = set()
-    for n in st.names:
+    for n in (st.names if kb_sev != "off" else ()):
         if n.person in seen_people or n.kind != "full":
             continue
         p = kb.people[n.person]
-        g_ok = not p.given or n.given == p.given[0]
-        f_ok = not p.family or n.family == p.family[0]
+        g_ok = not p.given or n.given in (p.given[0], *p.given_forms) or \
+            (not diacritics and n.given is not None and _fold(n.given) == _fold(p.given[0]))
+        f_ok = not p.family or n.family == p.family[0] or \
+            (not diacritics and n.family is not None and _fold(n.family) == _fold(p.family[0]))
         if g_ok and f_ok:
             continue
         if any(f"person:{n.person}:{part}" in groups and len(groups[f"person:{n.person}:{part}"]) > 1
@@ -728,7 +810,7 @@ def variants(article: Article, ctx: ArticleContext):
 
 @REGISTRY.article("consistency.style", order=42)
 def house_style(article: Article, ctx: ArticleContext):
-    st: _State | None = ctx.data.get("consistency")
+    st = _state(ctx)
     if st is None:
         return []
     sev = st.kb.house_style_settings.get("severity", "info")
@@ -736,6 +818,10 @@ def house_style(article: Article, ctx: ArticleContext):
     for entry in st.kb.house_style:
         hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),
                           entry.get("exceptions") or [], st.tx.words)
+        quotes = [q.span() for q in _QUOTATION.finditer(st.tx.text)] if hits else []
+        # boilerplate is not the article's; a quotation keeps the speaker's or writer's spelling
+        hits = [h for h in hits if not st.skips(h[1], h[2])
+                and not any(a < h[1] and h[2] < b for a, b in quotes)]
         if not hits:
             continue
         form, s, e = hits[0]
@@ -752,7 +838,7 @@ def house_style(article: Article, ctx: ArticleContext):
 
 # -- across the corpus ---------------------------------------------------------------------------
 def _fingerprint(article: Article, ctx: ArticleContext) -> dict:
-    st: _State | None = ctx.data.get("consistency")
+    st = _state(ctx)
     if st is None:
         return {}
     pub = st.published
@@ -763,6 +849,9 @@ def _fingerprint(article: Article, ctx: ArticleContext) -> dict:
     for m in st.mentions:
         if "then" in m.mods:
             continue
+        s0, e0 = _sentence(st.tx, m.start)
+        if _PAST_REF.search(article.text, s0, e0) or _HYPOTHETICAL.search(article.text, s0, e0):
+            continue            # "he is going to become former President Obama": not a claim about now
         s, e = st.tx.orig(m.start, m.end)
         sp = article.span(s, e)
         mentions.append({"person": m.person, "positions": sorted(m.positions), "tense": m.tense,

@@ -270,6 +270,10 @@ NOT_WRONG = [
     ("2017-08-10", "Other senators have freely criticized the president, Rubio has kept his powder dry."),
     ("2012-05-31", "Bush's portrait unveiled: President Barack Obama, former President George W. Bush and guests."),
     ("2017-06-16", "What buzz about President Pence exists has to do with talk that Trump might tire of the job."),
+    ("2016-07-26", "We need to get out every vote for electing Hillary Clinton as president of the United States!"),
+    ("2013-02-14", "Of Hagel, the president said he would be an independent voice at the Pentagon."),
+    ("2016-12-16", "The confirmation of his nominee for Secretary of State Rex Tillerson may be hard."),
+    ("2016-02-29", "Signs said \"Thank you Lord Jesus for President Trump\" at the rally."),
     ("2017-06-16", "With each new layer of legal jeopardy, the murmurs of “President Pence” will only grow louder."),
 ]
 

@@ -170,6 +170,9 @@ _THE_BEFORE = regex.compile(r"(?i)\bthe\s+$")
 _ATTRIBUTIVE = regex.compile(r"\s+(?:adviser|advisor|aide|administration|official|appointee|staffer|ally|"
                              r"campaign|era|nominee|loyalist|supporter|donor|spokesman|spokeswoman)s?\b")
 _QUOTATION = regex.compile(r'"[^"\n]{1,1500}"')
+_NOMINEE_BEFORE = regex.compile(r"(?i)\b(?:nominee|nominated|nomination|pick|choice|candidate|candidacy|bid|run|"
+                                r"running|race|campaign)\s+for\s+(?:the\s+)?$")
+_CLAUSE_AFTER = regex.compile(r"\s+(?:said|says|told|tells|added|announced|has|had|is|was|will|would|did|does)\b")
 _NAME_AFTER = regex.compile(r"[ \t]+[A-Z][a-z]")
 _POSSESSIVE = regex.compile(r"['’]s?(?!\w)")
 _LIST_BEFORE = regex.compile(r"[A-Z][\w.'-]+,\s*$")
@@ -204,8 +207,10 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             mods.discard("deputy")              # the phrase itself names the deputy post
         if "first" in mods and "deputy" not in mods:
             mods.discard("first")
-        if _HYPO_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-            continue                                  # "a President Trump would ...": hypothetical
+        if _HYPO_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or \
+                _NOMINEE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue                                  # "a President Trump would ...", "his nominee for
+            #                                           Secretary of State": not a title held
         if _CUT_TITLE.search(text[max(0, m.start() - 12):m.start()]):
             continue                                  # "then-Vice President": not "President"
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
@@ -254,7 +259,9 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                     after = text[t_end:t_end + 12]
                     before = text[max(0, n.start - 30):n.start]
                     listy = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after) or \
-                        _NAME_AFTER.match(after)     # "Obama, former President George W. Bush"
+                        _NAME_AFTER.match(after) or \
+                        ("," in gap and _CLAUSE_AFTER.match(after))
+                    # "Obama, former President George W. Bush"; "Hagel, the president said ..."
                     if not listy and not _POSSESSIVE.match(after):   # "Biden, the president's rival"
                         name, pairing = n, ("as" if " as " in f" {gap} " else "after")
                 break
@@ -547,8 +554,8 @@ def titles(article: Article, ctx: ArticleContext):
                    for t in person.tenures for p in m.positions) and \
                     _HYPOTHETICAL.search(tx.article.text, *_sentence(tx, m.start)):
                 continue            # "buzz about President Pence ... Trump might hand him the reins"
-            if m.pairing == "as" and _HYPOTHETICAL.search(tx.article.text, *_sentence(tx, m.start)):
-                continue            # "to have Clinton as president would be a disaster"
+            if m.pairing == "as":
+                continue            # "electing Clinton as president", "to have Clinton as president"
             cover = [kb.positions[p].covered_from for p in m.positions]
             if window and all(c and window[1] < c for c in cover):
                 continue            # before the KB lists every holder
@@ -593,6 +600,8 @@ def titles(article: Article, ctx: ArticleContext):
             continue                    # "What would a President Trump do?", "will be", "won't"
         if not_yet and m.pairing == "as":
             continue                    # "the election of Trump as president", "name X as secretary"
+        if not_yet and _in_quotation(tx, m.start, m.end):
+            continue                    # a sign reading "Thank you Lord for President Trump"
         short = " or ".join(sorted({kb.positions[x.position].short_label for x in ts}))
         what = {CURRENT: f"not {short}",
                 FORMER: f"not a former {short} but in office",

@@ -192,3 +192,18 @@ def test_furniture_cues_ignore_quotations(rs):
     assert looks(f("Sign up for our morning briefing and get the news in your inbox."))
     assert looks(f("Editor's note: this story has been updated."))
     assert not looks(f("“We will not give up our land,” the mayor said on Tuesday."))
+
+
+def test_star_pairs_align_a_widely_shared_passage_against_its_first_article():
+    from auditor.checks.reuse import candidate_pairs
+    shared = np.arange(100, 110, dtype=np.uint64)            # one passage's fingerprints
+    fps = [np.concatenate([shared, np.array([1000 + 10 * k + x for x in range(5)], np.uint64)])
+           for k in range(5)]
+    fps.append(np.array([1, 2, 3], np.uint64))               # unrelated
+    every = candidate_pairs(fps, 2, 40)
+    star = candidate_pairs(fps, 2, 40, star=True)
+    assert sorted(every) == [(i, j) for i in range(5) for j in range(i + 1, 5)]
+    assert sorted(star) == [(0, j) for j in range(1, 5)] and all(v == 10 for v in star.values())
+    # two articles: one pair either way; over max_postings: none
+    assert candidate_pairs(fps[:2], 2, 40, star=True) == candidate_pairs(fps[:2], 2, 40) == {(0, 1): 10}
+    assert candidate_pairs(fps, 2, 4, star=True) == {}

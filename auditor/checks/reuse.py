@@ -45,6 +45,7 @@ class Params:
     outlet_furniture_min: int = 3
     furniture_cues: tuple = ()
     furniture_tail_lines: int = 2
+    star_pairs: bool = True
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
@@ -61,9 +62,13 @@ def reuse_fingerprint(article: Article, ctx: ArticleContext) -> np.ndarray:
     return sk.winnow(sk.ngram_hashes(th, p.ngram), p.window)
 
 
-def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: int
-                    ) -> dict[tuple[int, int], int]:
-    """{(i, j): shared fingerprints} for pairs sharing at least ``min_shared``."""
+def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: int,
+                    star: bool = False) -> dict[tuple[int, int], int]:
+    """{(i, j): shared fingerprints} for pairs sharing at least ``min_shared``.
+
+    With ``star``, a fingerprint standing in k > 2 articles pairs the first of them with each
+    other one (k - 1 pairs) rather than every two of them (k(k - 1)/2): a passage printed by
+    many articles is aligned against its first appearance, and the cost stays linear in k."""
     sizes = np.array([len(f) for f in fps], dtype=np.int64)
     if sizes.sum() == 0:
         return {}
@@ -85,6 +90,9 @@ def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: in
     for s, ln in zip(starts[ok & (lens > 2)].tolist(), lens[ok & (lens > 2)].tolist()):
         mem = np.unique(ow[s:s + ln])
         if len(mem) < 2:
+            continue
+        if star:
+            codes.append(mem[0] * n + mem[1:])
             continue
         i, j = np.triu_indices(len(mem), 1)
         codes.append(mem[i] * n + mem[j])
@@ -210,7 +218,7 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         return out
     p = Params.from_ruleset(ruleset)
     fps = [it.fingerprint if it.fingerprint is not None else np.zeros(0, np.uint64) for it in items]
-    cands = candidate_pairs(fps, p.min_shared, p.max_postings)
+    cands = candidate_pairs(fps, p.min_shared, p.max_postings, p.star_pairs)
     pairs = []
     near = cctx.options.get("_near_pairs", ())
     for (i, j), shared in sorted(cands.items()):

@@ -1,5 +1,5 @@
 """Consistency checks: titles against the knowledge base and the article's date, conflicts,
-spelling variants and house style. Seeds and small fixtures only (no ../shared)."""
+spelling variants and house style. Seeds and small fixtures only (nothing outside the project)."""
 import json
 from pathlib import Path
 

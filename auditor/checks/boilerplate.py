@@ -258,12 +258,6 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
     return out
 
 
-def covered(ctx: ArticleContext, start: int, end: int) -> bool:
-    """Whether [start, end) of the original text lies inside a span the boilerplate check
-    flagged in this article (other checks leave such text alone)."""
-    spans = ctx.data.get("boilerplate_spans") or ()
-    return any(s <= start and end <= e for s, e in spans)
-
 
 # -- recurring lines (corpus) ---------------------------------------------------------
 def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, Any]:

@@ -425,11 +425,6 @@ _PAST_REF = regex.compile(r"(?<![\w-])(?:\w+\s+years?\s+ago|at\s+the\s+time|back
                           r"become|becomes|becoming|will\s+be)(?![\w-])", regex.IGNORECASE)
 
 
-def text_before(tx: _Text, m: "Mention", n: int = 20) -> str:
-    """The normalised text just before the mention's title."""
-    return tx.text[max(0, m.t_start - n):m.t_start]
-
-
 def _speaks_of_now(tx: _Text, m: "Mention") -> bool:
     """The mention reports something said now: 'Secretary X said on Tuesday ...'."""
     s, e = _sentence(tx, m.start)
@@ -590,7 +585,7 @@ def titles(article: Article, ctx: ArticleContext):
         # a title a person no longer holds is usual for what they did in office ("President
         # Obama signed the deal"); it is only called wrong when the sentence speaks of now
         no_longer = m.tense == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
-        if no_longer and (not _speaks_of_now(tx, m) or _ERA_BEFORE.search(text_before(tx, m))):
+        if no_longer and (not _speaks_of_now(tx, m) or _ERA_BEFORE.search(tx.text, max(0, m.t_start - 20), m.t_start)):
             continue
         s0, e0 = _sentence(tx, m.start)
         if _PAST_REF.search(tx.article.text, s0, e0):
@@ -827,10 +822,8 @@ def house_style(article: Article, ctx: ArticleContext):
     for entry in st.kb.house_style:
         hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),
                           entry.get("exceptions") or [], st.tx.words)
-        quotes = [q.span() for q in _QUOTATION.finditer(st.tx.text)] if hits else []
         # boilerplate is not the article's; a quotation keeps the speaker's or writer's spelling
-        hits = [h for h in hits if not st.skips(h[1], h[2])
-                and not any(a < h[1] and h[2] < b for a, b in quotes)]
+        hits = [h for h in hits if not st.skips(h[1], h[2]) and not _in_quotation(st.tx, h[1], h[2])]
         if not hits:
             continue
         form, s, e = hits[0]

@@ -238,6 +238,7 @@ class ArticleResult:
     findings: list[Finding]
     fingerprints: dict[str, Any]        # per corpus check, small and picklable
     errors: list[IngestError] = field(default_factory=list)
+    stored: bytes | None = None         # the article packed for the spool (auditor.spool)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from .ingest import IngestOptions, count_jsonl_files, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
 from .prepare import locate_headline
 from .rules import RegexTimeout, RuleSet
+from .spool import ArticleSpool, pack
 from .suppress import finish_article, finish_corpus, strip_markers
 
 
@@ -55,11 +56,12 @@ def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
             fingerprints[check.name] = check.fingerprint(article, ctx)
         except Exception as e:
             ctx.errors.append(check_error(check.name, article, e))
+    stored = pack(article, ctx.data) if fingerprints else None
     for f in ctx.findings:
         apply_overrides(f, ruleset)
     ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
-    return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors)
+    return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored)
 
 
 def check_error(name: str, article: Article, e: Exception) -> IngestError:
@@ -160,6 +162,7 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
     order: dict[str, int] = {}
     n = 0
     engine_out: dict[str, Any] = {}
+    spool = ArticleSpool()          # the articles, packed on disk, for the corpus stage
     for res in run_article_stage(units(), ruleset, options, engine_out):
         if isinstance(res, IngestError):
             errors.append(res)
@@ -171,6 +174,9 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
             errors.append(IngestError(res.record["path"], f"article id {aid!r} seen before; this "
                                       f"one is audited as {aid}#{k}", "duplicate-id"))
             _rename(res, f"{aid}#{k}")
+        if res.stored is not None:
+            spool.add(res.record["id"], res.stored)
+            res.stored = None
         order[res.record["id"]] = len(records)
         records.append(res.record)
         findings.extend(res.findings)
@@ -182,9 +188,13 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
             options.progress(n)
 
     def load(ids: Iterable[str]) -> dict[str, Article]:
-        """Read the chosen articles again (the corpus stage keeps no text), as the checks saw them."""
+        """The chosen articles again (the corpus stage keeps no text), as the checks saw them:
+        from the spool, else read again from their sources."""
         wanted = set(ids)
-        out: dict[str, Article] = {}
+        out: dict[str, Article] = {aid: art for aid, (art, _) in spool.get(wanted).items()}
+        wanted -= set(out)
+        if not wanted:
+            return out
         again: dict[str, int] = {}
 
         def reread():
@@ -207,7 +217,8 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
         return out
 
     clusters = []
-    cctx = CorpusContext(ruleset=ruleset, load=load, options={"archive": options.archive})
+    cctx = CorpusContext(ruleset=ruleset, load=load, options={"archive": options.archive},
+                         prepared=spool.get)
     if "candidates" in engine_out:     # ordinals of article results -> article ids
         cctx.options["candidates"] = {
             name: {(records[a]["id"], records[b]["id"]) for a, b in pairs}

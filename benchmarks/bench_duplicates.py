@@ -43,6 +43,7 @@ from auditor.checks.duplicates import headline_repeated  # noqa: E402
 from auditor.ingest import IngestOptions, iter_sources  # noqa: E402
 from auditor.prepare import locate_headline  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
+from auditor.spool import ArticleSpool, pack  # noqa: E402
 from auditor.text import normalise, tokens  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -60,9 +61,10 @@ def read(source: Path, limit: int | None = None):
 
 
 # -- the stages measured ----------------------------------------------------------------
-def per_article(a, rs):
+def per_article(a, rs, spool: ArticleSpool | None = None):
     """Everything this issue adds to the per-article stage, plus what it depends on
-    (headline location, headline reprints)."""
+    (headline location, headline reprints), and the article packed into the spool as the
+    pipeline does."""
     a = locate_headline(a, rs)
     ctx = ArticleContext(ruleset=rs, record=a.record())
     headline_repeated(a, ctx)
@@ -70,26 +72,26 @@ def per_article(a, rs):
     fps = {"boilerplate.recurring": boilerplate.recurring_fingerprint(a, ctx),
            "duplicate.near": nd.near_fingerprint(a, ctx),
            "reuse.passage": reuse.reuse_fingerprint(a, ctx)}
+    if spool is not None:
+        spool.add(a.id, pack(a, ctx.data))
     return ctx.record, found, fps
 
 
-def make_loader(source: Path, rs, counter: list):
+def spool_loader(spool: ArticleSpool, counter: list):
+    """(load, prepared) for a CorpusContext reading from the spool, counting articles read back."""
+    def prepared(ids):
+        got = spool.get(ids)
+        counter.append(len(got))
+        return got
+
     def load(ids):
-        wanted = set(ids)
-        counter.append(len(wanted))
-        out = {}
-        for a in read(source):
-            if a.id in wanted:
-                out[a.id] = locate_headline(a, rs)
-                wanted.discard(a.id)
-                if not wanted:
-                    break
-        return out
-    return load
+        return {i: a for i, (a, _) in prepared(ids).items()}
+    return load, prepared
 
 
-def corpus_stage(records, fps, rs, load):
-    cctx = CorpusContext(ruleset=rs, load=load, options={})
+def corpus_stage(records, fps, rs, spool: ArticleSpool, counter: list):
+    load, prepared = spool_loader(spool, counter)
+    cctx = CorpusContext(ruleset=rs, load=load, options={}, prepared=prepared)
     t = {}
     res = {}
     for name, run in (("boilerplate.recurring", boilerplate.recurring_run), ("duplicate.near", nd.near_run),
@@ -164,16 +166,11 @@ def bbc_quality(args, rs):
           f"{p.bands} bands x {p.rows} rows, threshold {p.threshold})")
     arts = list(read(BBC))
     t0 = time.perf_counter()
-    outs = [per_article(a, rs) for a in arts]
+    spool = ArticleSpool()
+    outs = [per_article(a, rs, spool) for a in arts]
     records = [o[0] for o in outs]
     fps = [o[2] for o in outs]
-    byid = {a.id: a for a in arts}
-    loads = []
-
-    def load(ids):
-        loads.append(len(ids))
-        return {i: locate_headline(byid[i], rs) for i in ids if i in byid}
-    res, t, _ = corpus_stage(records, fps, rs, load)
+    res, t, _ = corpus_stage(records, fps, rs, spool, [])
     took = time.perf_counter() - t0
     print(f"articles {len(arts)}; checks took {took:.1f} s")
 
@@ -237,25 +234,22 @@ def bbc_quality(args, rs):
 
 
 # -- AllSides: speed ------------------------------------------------------------------------
-def datasketch_loop(articles, rs, k, num_perm=128, threshold=0.8):
+def datasketch_loop(bodies, ids, k, num_perm=128, threshold=0.8):
+    """The plain datasketch loop on prepared bodies: tokens, k-shingle strings, MinHash.update
+    per shingle, MinHashLSH query then insert."""
     from datasketch import MinHash, MinHashLSH
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     pairs = set()
     t0 = time.perf_counter()
-    for a in articles:
-        a = locate_headline(a, rs)
-        ctx = nd.sketch_context(a, rs)
-        skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
-        if a.title_line is not None:
-            skip.add(a.title_line)
-        toks = sk.tokens("\n".join(ln.text for ln in a.lines[a.body_start:] if ln.index not in skip))
+    for aid, body in zip(ids, bodies):
+        toks = sk.tokens(body)
         sh = {" ".join(toks[i:i + k]) for i in range(max(1, len(toks) - k + 1))}
         m = MinHash(num_perm=num_perm)
         for s in sh:
             m.update(s.encode("utf-8"))
         for other in lsh.query(m):
-            pairs.add(tuple(sorted((other, a.id))))
-        lsh.insert(a.id, m)
+            pairs.add(tuple(sorted((other, aid))))
+        lsh.insert(aid, m)
     return pairs, time.perf_counter() - t0
 
 
@@ -292,6 +286,7 @@ def allsides_speed(args, rs):
     records, fps, per_time = [], [], {}
     n_bp = 0
     read_time = 0.0
+    spool = ArticleSpool()
     it = iter(read(ALLSIDES, limit))
     while True:
         r0 = time.perf_counter()
@@ -299,7 +294,7 @@ def allsides_speed(args, rs):
         read_time += time.perf_counter() - r0
         if a is None:
             break
-        rec, found, fp = per_article(a, rs)
+        rec, found, fp = per_article(a, rs, spool)
         records.append(rec)
         fps.append(fp)
         n_bp += len(found)
@@ -308,17 +303,18 @@ def allsides_speed(args, rs):
     stage1 = time.perf_counter() - t0
     print(f"per-article stage: {stage1:.1f} s (of which reading {read_time:.1f} s); "
           f"fingerprints {fp_bytes(fps) / 1e6:.1f} MB for {len(fps)} articles "
-          f"({fp_bytes(fps) / max(1, len(fps)):.0f} bytes each); boilerplate findings {n_bp}")
+          f"({fp_bytes(fps) / max(1, len(fps)):.0f} bytes each); spool on disk "
+          f"{os.path.getsize(spool.path) / 1e6:.0f} MB; boilerplate findings {n_bp}")
 
     results = {}
     for n in sizes:
         loads: list[int] = []
-        res, t, _ = corpus_stage(records[:n], fps[:n], rs, make_loader(ALLSIDES, rs, loads))
+        res, t, _ = corpus_stage(records[:n], fps[:n], rs, spool, loads)
         results[n] = (res, t, sum(loads))
         total = per_time[n] + sum(t.values())
         print(f"  {n:>6} articles: per-article {per_time[n]:.1f} s + corpus "
               + ", ".join(f"{k} {v:.1f} s" for k, v in t.items())
-              + f" = {total:.1f} s, {1000 * total / n:.2f} ms/article (re-read {sum(loads)} articles)")
+              + f" = {total:.1f} s, {1000 * total / n:.2f} ms/article (read back {sum(loads)} articles)")
     res, t, reread = results[n_floor]
     total = per_time[n_floor] + sum(t.values())
     nd_clusters = [c for c in res["duplicate.near"].clusters if c.kind == "near-duplicate"]
@@ -329,29 +325,40 @@ def allsides_speed(args, rs):
           f"({sum(len(c.members) - 1 for c in nd_clusters)} duplicates), headline clusters "
           f"{sum(1 for c in res['duplicate.near'].clusters if c.kind == 'headline')}, reuse.passage "
           f"{len(res['reuse.passage'].findings)}, boilerplate.recurring {len(res['boilerplate.recurring'].findings)}")
+    spool.close()
 
-    # the near-duplicate stage alone: shingles + MinHash + band keys per article, LSH + verification
+    # the near-duplicate stage end to end: read, boilerplate lines, shingles, MinHash, LSH, exact
+    # verification (candidates read back from a spool, as in the pipeline); bodies kept for the
+    # like-for-like comparison below
     t0 = time.perf_counter()
-    nfps = []
+    nfps, bodies = [], []
+    spool = ArticleSpool()
     for a in read(ALLSIDES, limit):
         a = locate_headline(a, rs)
         ctx = nd.sketch_context(a, rs)
         nfps.append(nd.near_fingerprint(a, ctx))
-    recs = records
-    loads = []
-    cctx = CorpusContext(ruleset=rs, load=make_loader(ALLSIDES, rs, loads), options={})
-    pairs, _ = nd.verified_pairs(recs, nfps, p, cctx)
+        spool.add(a.id, pack(a, ctx.data))
+        bodies.append(body_text(a, ctx))
+    cctx = CorpusContext(ruleset=rs, load=None, options={}, prepared=spool.get)
+    pairs, _ = nd.verified_pairs(records, nfps, p, cctx)
     near_time = time.perf_counter() - t0
-    print(f"near-duplicate stage alone (read, boilerplate lines, shingles, MinHash, LSH, exact "
+    spool.close()
+    print(f"near-duplicate stage end to end (read, boilerplate lines, shingles, MinHash, LSH, exact "
           f"verification): {near_time:.1f} s; verified pairs {len(pairs)}")
+    # the stage proper on the same prepared bodies: shingles, MinHash, band keys, LSH, verification
+    t0 = time.perf_counter()
+    proper = near_on_bodies(bodies, records, p)
+    near_proper = time.perf_counter() - t0
+    assert proper == {tuple(sorted((records[a]["id"], records[b]["id"]))) for a, b in pairs}
+    print(f"near-duplicate stage proper on the prepared bodies (the same pairs): {near_proper:.1f} s")
 
     # exact truth on the same shingles: all pairs with J >= 0.8 (prefix filtering + verification)
     t0 = time.perf_counter()
-    sets = body_shingle_sets(read(ALLSIDES, limit), rs, p.shingle_size)
     ids = [r["id"] for r in records]
+    sets = {i: sk.shingle_hashes(sk.text_token_hashes(b), p.shingle_size) for i, b in zip(ids, bodies)}
     truth = exact_pairs_prefix_filter([i for i in ids if len(sets[i]) >= p.min_shingles], sets, 0.8)
     del sets
-    mine = {tuple(sorted((recs[a]["id"], recs[b]["id"]))) for a, b in pairs}
+    mine = {tuple(sorted((records[a]["id"], records[b]["id"]))) for a, b in pairs}
     tp = {tuple(sorted(k)) for k in truth}
     rec_ = len(tp & mine) / max(1, len(tp))
     print(f"exact pairs with Jaccard >= 0.8 (prefix filtering, {time.perf_counter() - t0:.1f} s): {len(tp)}; "
@@ -359,17 +366,52 @@ def allsides_speed(args, rs):
 
     if args.datasketch != "off":
         n_ds = n_floor if args.datasketch == "full" else min(args.ds_sample, n_floor)
-        ds_pairs, ds_time = datasketch_loop(read(ALLSIDES, n_ds), rs, p.shingle_size)
+        ds_pairs, ds_time = datasketch_loop(bodies[:n_ds], ids[:n_ds], p.shingle_size)
         ids_ds = set(ids[:n_ds])
         tp_ds = {k for k in tp if k[0] in ids_ds and k[1] in ids_ds}
         ds_rec = len(tp_ds & ds_pairs) / max(1, len(tp_ds))
         # its pairs are LSH candidates, unverified: a pair counts when its exact J >= 0.8
         est = ds_time * n_floor / n_ds
         how = "measured" if n_ds == n_floor else f"measured on {n_ds} articles, extrapolated linearly"
-        print(f"plain datasketch loop (MinHash.update per shingle, MinHashLSH threshold 0.8): "
-              f"{ds_time:.1f} s for {n_ds} articles -> {est:.0f} s for {n_floor} ({how}); "
-              f"recall of J >= 0.8 pairs {ds_rec:.4f} ({len(tp_ds)} pairs in those articles)")
-        print(f"near-duplicate stage speed-up over the plain datasketch loop: {est / near_time:.1f} x")
+        shared = near_time - near_proper          # reading, headline, boilerplate lines
+        print(f"plain datasketch loop on the same prepared bodies (tokens, MinHash.update per shingle, "
+              f"MinHashLSH threshold 0.8): {ds_time:.1f} s for {n_ds} articles -> {est:.0f} s for "
+              f"{n_floor} ({how}); recall of J >= 0.8 pairs {ds_rec:.4f} ({len(tp_ds)} pairs in those articles)")
+        print(f"near-duplicate stage speed-up over the plain datasketch loop: {est / near_proper:.1f} x "
+              f"on the prepared bodies; {(est + shared) / near_time:.1f} x end to end, with the "
+              f"{shared:.1f} s of reading and boilerplate lines both need counted on both sides")
+
+
+def body_text(a, ctx) -> str:
+    """The body the sketch hashes: headline, lines before it, reprints and boilerplate left out."""
+    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    if a.title_line is not None:
+        skip.add(a.title_line)
+    return "\n".join(ln.text for ln in a.lines[a.body_start:] if ln.index not in skip)
+
+
+def near_on_bodies(bodies, records, p) -> set[tuple[str, str]]:
+    """What the near-duplicate check does after the body is known, on one core."""
+    h = sk.hasher(p.num_perm, p.seed)
+    keys, sigs, idx = [], [], []
+    for i, b in enumerate(bodies):
+        sh = sk.shingle_hashes(sk.text_token_hashes(b), p.shingle_size)
+        if len(sh) >= p.min_shingles:
+            sig = h.signature(sh)
+            sigs.append(sig)
+            keys.append(sk.band_keys(sig, p.bands, p.rows))
+            idx.append(i)
+    keys_a, sigs_a = np.array(keys, dtype=np.int64), np.vstack(sigs)
+    cands = np.array(sorted(nd.candidate_pairs(keys_a)), dtype=np.int64).reshape(-1, 2)
+    est = (sigs_a[cands[:, 0]] == sigs_a[cands[:, 1]]).mean(axis=1)
+    out = set()
+    for a, b in cands[est >= p.threshold - p.prefilter_margin].tolist():
+        ia, ib = idx[a], idx[b]
+        sa = sk.shingle_hashes(sk.text_token_hashes(bodies[ia]), p.shingle_size)
+        sb = sk.shingle_hashes(sk.text_token_hashes(bodies[ib]), p.shingle_size)
+        if sk.jaccard(sa, sb) >= p.threshold:
+            out.add(tuple(sorted((records[ia]["id"], records[ib]["id"]))))
+    return out
 
 
 def main():

@@ -38,6 +38,29 @@ class CorpusContext:
     ruleset: RuleSet
     load: Callable[[Iterable[str]], dict[str, Article]]   # re-read chosen articles by id
     options: dict[str, Any] = field(default_factory=dict)
+    # Optional: chosen articles with the per-article data the sketches used ({id: (article,
+    # data)}, data holding ``boilerplate_lines`` and ``headline_repeats``), from the spool the
+    # pipeline keeps (auditor.spool); see ``prepared_articles``.
+    prepared: Callable[[Iterable[str]], dict[str, tuple[Article, dict[str, Any]]]] | None = None
+
+
+def prepared_articles(cctx: CorpusContext, ids: Iterable[str]) -> dict[str, tuple[Article, ArticleContext]]:
+    """{id: (article, context)} for the chosen articles, each context holding the headline
+    reprints and boilerplate lines of the per-article stage: from the spool when the pipeline
+    kept one (no second reading, no second boilerplate scan), else read again and scanned."""
+    from .nearduplicates import sketch_context
+    want = list(dict.fromkeys(ids))
+    out: dict[str, tuple[Article, ArticleContext]] = {}
+    if cctx.prepared is not None:
+        for aid, (art, data) in cctx.prepared(want).items():
+            ctx = ArticleContext(ruleset=cctx.ruleset, record=art.record())
+            ctx.data.update(data)
+            out[aid] = (art, ctx)
+    rest = [i for i in want if i not in out]
+    if rest:
+        for aid, art in cctx.load(rest).items():
+            out[aid] = (art, sketch_context(art, cctx.ruleset))
+    return out
 
 
 @dataclass

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 from ..model import Article, Cluster, Finding, Severity
 from ..rules import RuleSet
 from ..text import norm_key
-from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
 from . import _sketch as sk
 
 KIND = "nearduplicates"
@@ -228,8 +228,7 @@ def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
 
 
 def load_shingles(ids: Iterable[str], cctx: CorpusContext, k: int) -> dict[str, np.ndarray]:
-    arts = cctx.load(list(ids))
-    return {aid: body_shingles(a, sketch_context(a, cctx.ruleset), k) for aid, a in arts.items()}
+    return {aid: body_shingles(a, ctx, k) for aid, (a, ctx) in prepared_articles(cctx, ids).items()}
 
 
 def verified_pairs(records, fps, p: Params, cctx: CorpusContext):

@@ -24,9 +24,9 @@ from rapidfuzz import fuzz, process
 from ..model import Article, Finding, Severity
 from ..rules import RuleSet
 from ..text import sentences
-from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
 from . import _sketch as sk
-from .nearduplicates import _pub, body_token_hashes, sketch_context
+from .nearduplicates import _pub, body_token_hashes
 
 KIND = "reuse"
 
@@ -232,10 +232,9 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     if not pairs:
         return out
     need = {items[i].record["id"] for i, j, _ in pairs} | {items[j].record["id"] for i, j, _ in pairs}
-    arts = cctx.load(need)
-    units: dict[str, Units] = {}
-    for aid, a in arts.items():
-        units[aid] = sentence_units(a, sketch_context(a, ruleset), p.min_sentence_words)
+    prepared = prepared_articles(cctx, sorted(need))
+    arts = {aid: a for aid, (a, _) in prepared.items()}
+    units = {aid: sentence_units(a, ctx, p.min_sentence_words) for aid, (a, ctx) in prepared.items()}
     found: list[Finding] = []
     for i, j, shared in pairs:
         ra, rb = items[i].record, items[j].record
@@ -341,9 +340,9 @@ def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, ou
         return
     archived = store.get(sorted({a for _, a, _ in cands}))
     need = {items[i].record["id"] for i, _, _ in cands}
-    arts = cctx.load(need)
-    units_new = {aid: sentence_units(a, sketch_context(a, cctx.ruleset), p.min_sentence_words)
-                 for aid, a in arts.items()}
+    prepared = prepared_articles(cctx, sorted(need))
+    arts = {aid: a for aid, (a, _) in prepared.items()}
+    units_new = {aid: sentence_units(a, ctx, p.min_sentence_words) for aid, (a, ctx) in prepared.items()}
     for i, a, c in cands:
         rec = items[i].record
         arc = archived.get(a)

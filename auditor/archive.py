@@ -297,7 +297,7 @@ def fingerprint_params(ruleset: RuleSet) -> dict[str, Any]:
     n, r = NP.from_ruleset(ruleset), RP.from_ruleset(ruleset)
     return {"shingle_size": n.shingle_size, "num_perm": n.num_perm, "bands": n.bands, "rows": n.rows,
             "seed": n.seed, "head_min_tokens": n.head_min_tokens, "head_max_tokens": n.head_max_tokens,
-            "ngram": r.ngram, "window": r.window}
+            "ngram": r.ngram, "window": r.window, "sketch": "one-permutation minhash"}
 
 
 def check_params(store: ArchiveStore, ruleset: RuleSet) -> None:

@@ -170,7 +170,8 @@ def bbc_quality(args, rs):
     outs = [per_article(a, rs, spool) for a in arts]
     records = [o[0] for o in outs]
     fps = [o[2] for o in outs]
-    res, t, _ = corpus_stage(records, fps, rs, spool, [])
+    loads: list[int] = []
+    res, t, _ = corpus_stage(records, fps, rs, spool, loads)
     took = time.perf_counter() - t0
     print(f"articles {len(arts)}; checks took {took:.1f} s")
 
@@ -212,7 +213,7 @@ def bbc_quality(args, rs):
     print(f"  headline clusters {len(hc)} ({sum(1 for c in hc if c.similarity < 1)} near-identical); "
           f"reuse.passage findings {len(res['reuse.passage'].findings)}; "
           f"boilerplate.recurring findings {len(res['boilerplate.recurring'].findings)}")
-    print(f"  candidate pairs verified: articles re-read {sum(loads)}")
+    print(f"  candidate pairs verified: articles read back from the spool {sum(loads)}")
 
     if args.show:
         rng = random.Random(args.seed)

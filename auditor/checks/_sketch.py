@@ -8,6 +8,7 @@ to be usable from another engine (Dask, a shuffle over band keys) as they are:
 * ``body_tokens(article, skip)``      -> list of word tokens of the body, skipping line indices
 * ``shingle_hashes(tokens, k)``      -> sorted unique uint64 hashes of word k-shingles
 * ``MinHasher(num_perm, seed).signature(shingle_hashes)`` -> uint32[num_perm]
+  (one-permutation MinHash with optimal densification)
 * ``band_keys(signature, bands, rows)`` -> list of int64 band keys (band index folded in)
 * ``lsh_pairs(keys_per_item)``       -> candidate pairs sharing a band key
 * ``jaccard(a, b)``                  -> exact Jaccard of two sorted unique hash arrays
@@ -170,38 +171,59 @@ def shingle_hashes(toks: Sequence[str] | np.ndarray, k: int) -> np.ndarray:
 
 
 class MinHasher:
-    """MinHash with ``num_perm`` multiply-add-shift hash functions over 32-bit shingle hashes.
+    """One-permutation MinHash (Li, Owen and Zhang 2012) with optimal densification
+    (Shrivastava 2017): ``num_perm`` values per set for the cost of one hash per shingle.
 
-    h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32 with odd random 64-bit a_i and random b_i is a
-    universal family for 32-bit x; the signature is the minimum of each h_i over the shingles.
-    Computed as one (shingles x num_perm) numpy operation in blocks.
+    Each shingle hash is mixed with a seeded salt (splitmix64) and falls into one of
+    ``num_perm`` bins by its top bits; a bin's value is (the low 32 bits of) its smallest
+    mixed hash, so two sets agree on a bin with probability their Jaccard, as with
+    ``num_perm`` separate permutations. A bin no shingle falls into (short texts) takes the
+    value of a filled bin chosen by a fixed random probe sequence, which keeps the estimate's
+    variance close to classic MinHash. About five times faster than the ``num_perm`` x
+    shingles multiply-min of classic MinHash in numpy, measured on 945-shingle sets.
     """
 
-    BLOCK = 4096
+    PROBES = 256
 
     def __init__(self, num_perm: int = 128, seed: int = 1):
         self.num_perm = num_perm
         self.seed = seed
         rng = np.random.Generator(np.random.PCG64(seed))
-        self.a = (rng.integers(0, 1 << 63, num_perm, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
-        self.b = rng.integers(0, 1 << 63, num_perm, dtype=np.uint64)
+        self.salt = rng.integers(0, 1 << 63, dtype=np.uint64) | np.uint64(1 << 63)
+        self.probe = rng.integers(0, num_perm, (self.PROBES, num_perm), dtype=np.intp)
 
     def signature(self, shingles: np.ndarray) -> np.ndarray:
-        sig = np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+        n = self.num_perm
+        sig = np.full(n, np.iinfo(np.uint32).max, dtype=np.uint32)
         if len(shingles) == 0:
             return sig
-        x = shingles >> np.uint64(32)
-        # (v >> 32) is monotone in v, so the minimum is taken on the 64-bit values and shifted once
-        best = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-        buf = np.empty((min(len(x), self.BLOCK), self.num_perm), dtype=np.uint64)
         with np.errstate(over="ignore"):
-            for s in range(0, len(x), self.BLOCK):
-                blk = x[s:s + self.BLOCK, None]
-                out = buf[:len(blk)]
-                np.multiply(blk, self.a, out=out)
-                np.add(out, self.b, out=out)
-                np.minimum(best, out.min(axis=0), out=best)
-        return (best >> np.uint64(32)).astype(np.uint32)
+            h = _mix64(np.asarray(shingles, dtype=np.uint64) ^ self.salt)
+            h.sort()
+            # bin = floor(top 32 bits * n / 2^32): nondecreasing in h, so each bin's first
+            # element in sorted order is its minimum
+            bins = ((h >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32)
+        first = np.empty(len(h), dtype=bool)
+        first[0] = True
+        np.not_equal(bins[1:], bins[:-1], out=first[1:])
+        filled_bins = bins[first].astype(np.intp)
+        sig[filled_bins] = (h[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        if len(filled_bins) == n:
+            return sig
+        filled = np.zeros(n, dtype=bool)
+        filled[filled_bins] = True
+        todo = np.flatnonzero(~filled)
+        for t in range(self.PROBES):
+            j = self.probe[t, todo]
+            ok = filled[j]
+            sig[todo[ok]] = sig[j[ok]]
+            todo = todo[~ok]
+            if len(todo) == 0:
+                return sig
+        # (vanishingly rare) still empty: the next filled bin, circularly
+        k = np.searchsorted(filled_bins, todo) % len(filled_bins)
+        sig[todo] = sig[filled_bins[k]]
+        return sig
 
 
 _HASHERS: dict[tuple[int, int], MinHasher] = {}

@@ -274,6 +274,7 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col
            "i.e", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "a.m",
            "p.m", "mt", "ft", "fig", "approx", "dept", "est"}
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+|$)")
+_WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
@@ -285,8 +286,9 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
     end = len(text) if end is None else end
     seg_start = start
     for m in _SENT_END.finditer(text, start, end):
-        word_m = re.search(r"([\w.]+)\.$", text[max(seg_start, m.start() - 20):m.start() + 1])
-        if m.group(0).startswith(".") and len(m.group(0).rstrip("\"'\u201d\u2019)]")) == 1 and word_m:
+        g = m.group(0)
+        if g[0] == "." and len(g.rstrip("\"'\u201d\u2019)]")) == 1 and \
+                (word_m := _WORD_BEFORE_STOP.search(text[max(seg_start, m.start() - 20):m.start() + 1])):
             w = word_m.group(1).lower().rstrip(".")
             if w in _ABBREV or (len(w) == 1 and w.isalpha()):
                 continue

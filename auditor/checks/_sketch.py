@@ -27,7 +27,7 @@ import numpy as np
 
 
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
-_KEYWORD = re.compile(r"\w+")
+KEYWORD = re.compile(r"\w+")       # the words of a comparison key (line_key)
 _MASK64 = (1 << 64) - 1
 
 # Odd 64-bit multipliers for combining token hashes into shingle hashes (fixed: deterministic).
@@ -49,7 +49,7 @@ def tokens(text: str) -> list[str]:
 
 def line_key(text: str) -> str:
     """A line's comparison key: folded words only (punctuation, case and spacing dropped)."""
-    return " ".join(_KEYWORD.findall(fold(text)))
+    return " ".join(KEYWORD.findall(fold(text)))
 
 
 def stable_hash64(s: str) -> int:
@@ -102,6 +102,23 @@ def fold_for_hash(text: str) -> str:
             if a in text:
                 text = text.replace(a, b)
     return text
+
+
+def fold_in_place(text: str) -> str | None:
+    """``fold_for_hash(text)`` when it keeps every character at its offset (so that
+    ``fold_in_place(text)[s:e]`` folds ``text[s:e]``), else None: lower case that changes the
+    length, or text that is not already NFKC."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    if low.isascii():
+        return low
+    if not unicodedata.is_normalized("NFKC", low):
+        return None
+    for a, b in _REPLACE:               # one character for one
+        if a in low:
+            low = low.replace(a, b)
+    return low
 
 
 def text_token_hashes(text: str) -> np.ndarray:

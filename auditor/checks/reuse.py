@@ -117,17 +117,21 @@ def sentence_units(article: Article, ctx: ArticleContext, min_words: int) -> Uni
     if article.title_line is not None:
         skip.add(article.title_line)
     u = Units([], [], [], [])
+    text = article.text
+    # text that folds offset for offset is folded once and each sentence's words taken from
+    # it (the same keys as sk.line_key on each sentence)
+    low = sk.fold_in_place(text)
+    words = sk.KEYWORD.findall
     for ln in article.lines[article.body_start:]:
         if ln.index in skip:
             continue
-        for s, e in sentences(article.text, ln.start, ln.end):
-            key = sk.line_key(article.text[s:e])
-            nw = key.count(" ") + 1 if key else 0
-            if nw >= min_words:
+        for s, e in sentences(text, ln.start, ln.end):
+            ws = words(low, s, e) if low is not None else words(sk.fold(text[s:e]))
+            if len(ws) >= min_words:
                 u.starts.append(s)
                 u.ends.append(e)
-                u.keys.append(key)
-                u.words.append(nw)
+                u.keys.append(" ".join(ws))
+                u.words.append(len(ws))
     return u
 
 

@@ -7,7 +7,6 @@ never leaves half a report.
 """
 from __future__ import annotations
 
-import io
 import os
 import sys
 import tempfile
@@ -36,13 +35,23 @@ os.umask(_UMASK)
 
 def write_atomic(path: str, data: "str | bytes") -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
+    if isinstance(data, str):
+        stream_atomic(path, lambda fh: fh.write(data))
+    else:
+        stream_atomic(path, lambda fh: fh.buffer.write(data))
+
+
+def stream_atomic(path: str, produce: Callable[[IO[str]], None]) -> None:
+    """Run ``produce`` on a UTF-8 text stream into a temporary file beside ``path``, then
+    rename it to ``path``: the report is written piece by piece (never held whole in memory)
+    and a crash never leaves half of it."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)     # mkstemp makes 0600; a report is read by others too
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            produce(fh)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -60,9 +69,7 @@ def emit(destination: "str | IO[str] | None", produce: Callable[[IO[str]], None]
     if not isinstance(destination, str):
         produce(destination)
         return
-    buf = io.StringIO()
-    produce(buf)
-    write_atomic(destination, buf.getvalue())
+    stream_atomic(destination, produce)
 
 
 def get(name: str) -> Renderer:

@@ -1,0 +1,39 @@
+"""Reports are written piece by piece into a temporary file, then renamed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from auditor.output import stream_atomic
+from auditor.output.json import chunks, dumps
+from auditor.pipeline import AuditOptions, audit
+
+from conftest import SEEDS
+
+
+def test_streamed_json_is_the_dumped_report_byte_for_byte(ruleset):
+    res = audit([str(SEEDS)], ruleset, AuditOptions())
+    assert res.findings and res.articles
+    res.baseline = {"path": "b.json", "matched": 2, "new": ["x"]}
+    res.suppressions = {"inline": 1}
+    expected = json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    assert dumps(res) == expected
+    assert len(list(chunks(res))) > len(res.findings)          # one piece per item at least
+    res.findings, res.clusters, res.errors, res.baseline, res.suppressions = [], [], [], None, None
+    assert dumps(res) == json.dumps(res.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_an_interrupted_write_leaves_the_old_report(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old\n", encoding="utf-8")
+
+    def produce(fh):
+        fh.write("half of a new rep")
+        raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError):
+        stream_atomic(str(target), produce)
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]     # no temporary file left
+    stream_atomic(str(target), lambda fh: fh.write("new – ünïcode\n"))
+    assert target.read_text(encoding="utf-8") == "new – ünïcode\n"

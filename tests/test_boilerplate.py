@@ -215,3 +215,116 @@ def test_inline_name_tooltip_is_boilerplate_and_other_checks_leave_it(tmp_path, 
     p.write_text("---\npublished: 2019-11-12\n---\nHeadline\n\nMcConnell spoke to reporters. GOP senators "
                  "want MORE time, he said.\n")
     assert not [f for f in audit([str(p)], rs, AuditOptions()).findings if f.rule.startswith("boilerplate")]
+
+
+# -- pre-filters of the whole-line patterns (first character, required literal) ---------
+import regex  # noqa: E402
+
+from auditor.checks import boilerplate as bp  # noqa: E402
+from auditor.rules import compile_pattern  # noqa: E402
+
+IC = ["ignorecase"]
+
+
+def _mini_dispatch(specs):
+    """A dispatcher over (pattern, flags) pairs, one entry per pattern."""
+    entries, patterns = [], []
+    for k, (pat, flags) in enumerate(specs):
+        rx = compile_pattern(rf"\s*(?:{pat})\s*", flags)
+        entries.append(bp._Entry(f"e{k}", "navigation", "info", "any", "", (rx,)))
+        inline = "i" if "ignorecase" in flags else "-i"
+        patterns.append(bp._Pattern.of(k, 0, pat, f"(?{inline}:{pat})", flags))
+    return bp._Dispatch(entries, patterns)
+
+
+def _brute(d, line):
+    return [e.id for e in d.entries if e.rxs[0].fullmatch(line)]
+
+
+def _starts(rx, chars):
+    return {c for c in chars if rx.fullmatch(c)}
+
+
+def test_first_class_of_handwritten_patterns():
+    # optional prefix: the match starts with "the" or straight with "reuters"
+    assert _starts(bp.first_class("(?:the )?reuters", IC), "tTrRxX ") == set("tTrR")
+    assert _starts(bp.first_class("(?:the )?reuters", []), "tTrRxX ") == set("tr")
+    assert _starts(bp.first_class(r"(a)\1", []), "ab") == {"a"}
+    # alternation, a class, a repeat that may be absent, a zero-width look-ahead
+    assert _starts(bp.first_class("(?:menu|[0-9]+ comments?|x?home)", IC), "mMhHxX5c") == set("mMhHxX5")
+    assert _starts(bp.first_class(r"(?!The\b)\p{Lu}\p{Ll}+", []), "AÉaé1") == set("AÉ")
+    # whatever cannot be bounded counts as "may start with anything"
+    for pat in (".{0,40}x", "(?:a|)b?", "x*", r"(a?)\1b", "(?i:a)b", "(?:ab){e<=1}", "[[:alpha:]]+", r"\X"):
+        assert bp.first_class(pat, []) is None, pat
+    assert bp.first_class("abc", ["dotall"]) is None
+
+
+def test_required_literals_of_handwritten_patterns():
+    assert bp.required_literals(r".{0,240}\b(?:by signing up|you can unsubscribe)\b.*", IC) == \
+        ("by signing up", "you can unsubscribe")
+    assert bp.required_literals(".{0,120}\\ball rights RESERVED\\.?", IC) == ("all rights reserved",)
+    assert bp.required_literals("(?:a|)xyz?", IC) is None            # "xy" is too short
+    assert bp.required_literals("(?:abcd|)efg", IC) == ("efg",)
+    assert bp.required_literals("(?:[Ee]ditor|[Ww]riter)", []) == ("ditor", "riter")
+    assert bp.required_literals("Énorme", IC) is None                 # ignorecase: ASCII only
+    assert bp.required_literals("Énorme", []) == ("Énorme",)
+
+
+SPECS = [("(?:the )?reuters contributed", IC), ("menu|navigation", IC), (".{0,40}x marks", IC),
+         (r".{0,240}\bby signing up\b.*", IC), (r"\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,2}", []),
+         (r"(?:\S+ ){0,3}newsletters? sign up\b.*", IC), (r"\d* ?comments?", IC), ("(?-i:Abc)def", IC)]
+LINES = ["THE REUTERS CONTRIBUTED", "  Reuters contributed  ", "the reuters contributed", "MENU",
+         "\tNavigation", "Here x MARKS", "X marks", "We agree. BY SIGNING UP you agree",
+         "Jane Doe", " Jane Doe", "jane doe", "Weekly NEWSLETTER sign up now", "12 Comments",
+         " comments", "Abcdef", "abcdef", "SİGNING UP", "Jo, by sİgning up you agree",
+         "ſign up? by ſigning up, yes", "Kelvin \u212a x marks", "nothing to see here", "\u2003MENU"]
+
+
+def test_dispatch_never_drops_a_match():
+    d = _mini_dispatch(SPECS)
+    for line in LINES:
+        expect = _brute(d, line)
+        assert [e.id for e, _ in d.match(line)] == expect, line
+        assert set(_brute(d, line)) <= {f"e{i}" for i in d.candidates(line)}, line
+    assert _brute(d, "THE REUTERS CONTRIBUTED") == ["e0"]             # the case really is tested
+    assert "e3" in _brute(d, "Jo, by sİgning up you agree")           # İ matches i ignoring case
+    # the filters do filter: only "navigation" may start with n, and no line holds a literal
+    assert [d.patterns[i].entry for i in d.candidates("nothing to see here")] == [1]
+    assert d.candidates("zero to see here") == ()
+
+
+def test_dispatch_agrees_with_every_pattern_on_the_default_pack(rs):
+    entries, _ = bp._entries(rs)
+    d = bp._dispatch(rs)
+    lines = set(LINES)
+    for p in SEEDS.iterdir():
+        if p.is_file():
+            lines.update(p.read_text(encoding="utf-8", errors="replace").splitlines())
+    for pat in (r"Reuters contributed to this report.", "ADVERTISEMENT", "© 2024 Foo Media. All rights reserved.",
+                "Sign up for our newsletter", "By signing up, you agree to our terms", "Menu Close",
+                "John Smith is a senior correspondent for Foo.", "Jane Doe", "Image copyright Getty"):
+        lines.add(pat)
+    matched = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        expect = []
+        for e in entries:
+            j = next((j for j, rx in enumerate(e.rxs) if rx.fullmatch(line)), None)
+            if j is not None:
+                expect.append((e.id, j))
+        assert [(e.id, j) for e, j in d.match(line)] == expect, line
+        matched += bool(expect)
+    assert matched >= 10
+
+
+def test_prefilter_assumptions_about_the_regex_engine():
+    """str.isspace() holds for every character ``\\s`` matches (the first-character key), and
+    every character ``regex`` matches to an ASCII character ignoring case lowers onto it,
+    except the ones _FOLD_SPECIAL sends around the literal look-up."""
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert all(c.isspace() for c in regex.findall(r"\s", every, flags=regex.V0))
+    for a in map(chr, range(128)):
+        for x in regex.findall(regex.escape(a), every, flags=regex.IGNORECASE | regex.V0):
+            low = x.lower()
+            assert low == a.lower() or any(s in low for s in bp._FOLD_SPECIAL), (a, x)

@@ -20,9 +20,13 @@ zone or without sentence punctuation, never the headline); body paragraphs never
 from __future__ import annotations
 
 import re
+import warnings
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from re import _constants as _sre, _parser as _sre_parse
 from typing import Any
+
+import regex
 
 from ..model import Article, Finding, Severity
 from ..rules import REGEX_TIMEOUT, RegexTimeout, RuleSet, compile_pattern
@@ -61,20 +65,344 @@ class _Entry:
     rxs: tuple          # one compiled whole-line regex per pattern
 
 
-_CACHE: dict[int, tuple[Any, list[_Entry], Any]] = {}
+# -- pre-filters for the whole-line patterns ------------------------------------------------
+# A line is tried only against the union of the patterns that could match it, by two necessary
+# conditions derived from each pattern's syntax tree (Python's own parser, run on a copy where
+# each \p{..}/\P{..} stands in as one private character):
+#   first character: the characters a match can start with, kept as a one-character regex
+#     compiled with the entry's flags, so the ``regex`` engine itself decides case folding;
+#   required literal: strings one of which every match contains ("all rights reserved"),
+#     looked up with ``in``; for ignorecase entries only ASCII strings, in a lowered line.
+# Whatever cannot be proven (``.``, back references, scoped or global inline flags, a
+# pattern that can match the empty string, syntax the two parsers might read apart) leaves
+# the pattern a candidate for every line: a filter never drops a line a pattern matches.
+_ESCAPE = re.compile(r"\\(?:[pP](?:\{[^{}\\]*\}|[A-Za-z])|.)", re.S)
+_PLACEHOLDER = 0xF0000                 # plane-15 private use: stands for one \p{..} class
+_CATEGORY = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
+             _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_NOT_SPACE: r"\S",
+             _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+# Characters the ``regex`` engine matches case-insensitively to an ASCII letter although
+# str.lower() does not map them onto it (tests/test_boilerplate.py enumerates them): a line
+# holding one skips the literal pre-filter of ignorecase patterns.
+_FOLD_SPECIAL = ("\u0131", "\u0307", "\u017f")      # dotless i, İ lowered (i + dot), long s
 
 
-def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
-    """Compiled entries and one union regex used as a fast pre-filter (cached per pack; the
-    cache holds the pack itself, so its id cannot be reused by another pack)."""
+class _Unknown(Exception):
+    """The syntax tree holds something the pre-filters do not reason about."""
+
+
+def _parse(pattern: str, flags) -> tuple[Any, dict[int, str]] | None:
+    """Python's parse tree of ``pattern`` with \\p{..}/\\P{..}/\\pL as private characters
+    (code -> original text), or None when it cannot be trusted to mean what ``regex`` reads."""
+    if set(flags) - {"ignorecase"} or any(ord(c) >= _PLACEHOLDER for c in pattern):
+        return None
+    tokens: dict[int, str] = {}
+
+    def sub(m):
+        tok = m.group(0)
+        if tok[1] not in "pP":
+            return tok
+        code = _PLACEHOLDER + len(tokens)
+        tokens[code] = tok
+        return chr(code)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")        # e.g. "possible nested set": [[:alpha:]]
+            tree = _sre_parse.parse(_ESCAPE.sub(sub, pattern), 0)
+    except (re.error, Warning, RecursionError, ValueError, TypeError, OverflowError):
+        return None
+    if tree.state.flags & ~_sre.SRE_FLAG_UNICODE:
+        return None                               # inline global flags
+    for op, av in _walk(tree):
+        if op == _sre.LITERAL and av in (ord("{"), ord("}")):
+            return None                           # a quantifier (fuzzy, spaced) read as text
+    return tree, tokens
+
+
+def _walk(seq):
+    for op, av in seq:
+        yield op, av
+        subs = []
+        if op == _sre.BRANCH:
+            subs = av[1]
+        elif op == _sre.SUBPATTERN:
+            subs = [av[3]]
+        elif op in _REPEATS:
+            subs = [av[2]]
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            subs = [av[1]]
+        elif op == _sre.ATOMIC_GROUP:
+            subs = [av]
+        elif op == _sre.GROUPREF_EXISTS:
+            subs = [s for s in av[1:] if s is not None]
+        for s in subs:
+            yield from _walk(s)
+
+
+def _char(code: int, tokens: dict[int, str]) -> str:
+    return tokens.get(code) or f"\\U{code:08x}"
+
+
+def _first_chars(seq, tokens: dict[int, str]) -> tuple[set[str], bool]:
+    """(one-character regex sources, nullable): every non-empty match of the sequence starts
+    with a character one of the sources matches; nullable when it can match the empty string
+    (then what follows can start the match too)."""
+    out: set[str] = set()
+    for op, av in seq:
+        first, nullable = _first_item(op, av, tokens)
+        out |= first
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_item(op, av, tokens: dict[int, str]) -> tuple[set[str], bool]:
+    if op == _sre.LITERAL:
+        return {_char(av, tokens)}, False
+    if op == _sre.NOT_LITERAL:
+        return {f"[^{_char(av, tokens)}]"}, False
+    if op == _sre.IN:
+        parts, neg = [], ""
+        for iop, iav in av:
+            if iop == _sre.NEGATE:
+                neg = "^"
+            elif iop == _sre.LITERAL:
+                parts.append(_char(iav, tokens))
+            elif iop == _sre.RANGE and iav[0] not in tokens and iav[1] not in tokens:
+                parts.append(f"{_char(iav[0], tokens)}-{_char(iav[1], tokens)}")
+            elif iop == _sre.CATEGORY and iav in _CATEGORY:
+                parts.append(_CATEGORY[iav])
+            else:
+                raise _Unknown(f"set item {iop}")
+        return {f"[{neg}{''.join(parts)}]"}, False
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return set(), True                          # zero width: the next item starts the match
+    if op == _sre.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            first, n = _first_chars(alt, tokens)
+            out |= first
+            nullable = nullable or n
+        return out, nullable
+    if op == _sre.SUBPATTERN:
+        if av[1] or av[2]:
+            raise _Unknown("scoped flags")
+        return _first_chars(av[3], tokens)
+    if op in _REPEATS:
+        first, nullable = _first_chars(av[2], tokens)
+        return first, nullable or av[0] == 0
+    if op == _sre.ATOMIC_GROUP:
+        return _first_chars(av, tokens)
+    raise _Unknown(f"operator {op}")                # ANY, back references, conditionals, ...
+
+
+def first_class(pattern: str, flags=("ignorecase",)) -> Any:
+    """A one-character regex (compiled with ``flags``) matching every character a match of
+    ``pattern`` can start with, or None when that cannot be bounded or the pattern can match
+    the empty string."""
+    first = _first_sources(pattern, flags)
+    return None if first is None else compile_pattern("(?:" + "|".join(first) + ")", list(flags))
+
+
+def _first_sources(pattern: str, flags) -> list[str] | None:
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return None
+    try:
+        first, nullable = _first_chars(*parsed)
+    except (_Unknown, RecursionError):
+        return None
+    return None if nullable or not first else sorted(first)
+
+
+def _required(seq, tokens: dict[int, str]) -> set[str] | None:
+    """Strings one of which every match of the sequence contains, or None: the best of the
+    sequence's runs of literal characters and of its mandatory groups, repeats, branches."""
+    best: set[str] | None = None
+
+    def consider(cand):
+        nonlocal best
+        if cand and all(cand) and (best is None or _strength(cand) > _strength(best)):
+            best = cand
+    run: list[str] = []
+    for op, av in seq:
+        if op == _sre.LITERAL and av not in tokens:
+            run.append(chr(av))
+            continue
+        if run:
+            consider({"".join(run)})
+            run = []
+        if op == _sre.SUBPATTERN and not av[1] and not av[2]:
+            consider(_required(av[3], tokens))
+        elif op == _sre.BRANCH:
+            alts = [_required(alt, tokens) for alt in av[1]]
+            if all(a is not None for a in alts):
+                consider(set().union(*alts))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_required(av[2], tokens))
+        elif op == _sre.ATOMIC_GROUP:
+            consider(_required(av, tokens))
+    if run:
+        consider({"".join(run)})
+    return best
+
+
+def _strength(lits: set[str]) -> tuple[int, int]:
+    return min(map(len, lits)), -len(lits)
+
+
+def required_literals(pattern: str, flags=("ignorecase",)) -> tuple[str, ...] | None:
+    """Strings one of which every match of ``pattern`` contains (lowered, ASCII only, for an
+    ignorecase pattern), or None when none can be derived."""
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return None
+    try:
+        lits = _required(*parsed)
+    except RecursionError:
+        return None
+    if not lits:
+        return None
+    if "ignorecase" in flags:
+        if not all(s.isascii() for s in lits):
+            return None
+        lits = {s.lower() for s in lits}
+    if min(map(len, lits)) < 3:
+        return None                               # too weak to be worth a look-up
+    return tuple(sorted(lits))
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    entry: int                  # index into the entries
+    index: int                  # pattern index inside the entry
+    branch: str                 # its branch of the union regex
+    first: Any                  # first_class(), or None: a candidate whatever the first character
+    literals: tuple | None      # required_literals(), looked up only when `broad`
+    fold: bool                  # the literals are lowered (ignorecase)
+    broad: bool                 # may start with a class of characters, not only listed letters
+
+    @classmethod
+    def of(cls, entry: int, index: int, pattern: str, branch: str, flags) -> _Pattern:
+        first = _first_sources(pattern, flags)
+        return cls(entry, index, branch,
+                   None if first is None else compile_pattern("(?:" + "|".join(first) + ")", list(flags)),
+                   required_literals(pattern, flags), "ignorecase" in flags,
+                   first is None or any(not f.startswith("\\U") for f in first))
+
+
+_LINE_CACHE_SIZE = 20_000
+_LINE_CACHE_CHARS = 200         # unmatched lines are remembered only up to this length
+
+
+@dataclass
+class _Dispatch:
+    """Whole-line matching of one pack: one union of the patterns that pass the pre-filters,
+    then the entries in order; the answer is remembered per line text (boilerplate lines
+    recur across the articles of an outlet)."""
+    entries: list
+    patterns: list
+    by_key: dict = field(default_factory=dict)      # leading spaces + first char -> patterns
+    unions: dict = field(default_factory=dict)      # candidate indices -> compiled union
+    lines: dict = field(default_factory=dict)       # line text -> ((entry, pattern index), ...)
+
+    def _bucket(self, key: str) -> tuple:
+        """(patterns kept whatever the line, (pattern, literals, fold) kept when the line holds
+        one of the literals) for the lines whose leading characters are ``key``. Patterns
+        that start with listed letters fail fast in the union and skip the look-up."""
+        chars = set(key)
+        kept, checked = [], []
+        for i, p in enumerate(self.patterns):
+            if p.first is None or any(_fullmatch(p.first, c) is not None for c in chars):
+                if p.literals is not None and p.broad:
+                    checked.append((i, p.literals, p.fold))
+                else:
+                    kept.append(i)
+        if len(self.by_key) >= 4096:
+            self.by_key.clear()
+        bucket = self.by_key[key] = (tuple(kept), tuple(checked))
+        return bucket
+
+    def candidates(self, text: str) -> tuple[int, ...]:
+        """Indices of the patterns that may match the whole line ``text`` (not blank)."""
+        # `\s*(?:p)\s*` starts p's match inside the leading spaces or at the first other
+        # character; str.isspace() holds for every \s character, so the key covers both
+        c = text[0]
+        key = text[:len(text) - len(text.lstrip()) + 1] if c.isspace() else c
+        bucket = self.by_key.get(key)
+        if bucket is None:
+            bucket = self._bucket(key)
+        kept, checked = bucket
+        if not checked:
+            return kept
+        lowered = None
+        extra = []
+        for i, lits, fold in checked:
+            if fold:
+                if lowered is None:
+                    lowered = text.lower()
+                    if not text.isascii() and any(s in lowered for s in _FOLD_SPECIAL):
+                        lowered = ""
+                if not lowered:
+                    extra.append(i)
+                    continue
+                hay = lowered
+            else:
+                hay = text
+            for s in lits:
+                if s in hay:
+                    extra.append(i)
+                    break
+        return tuple(sorted(kept + tuple(extra))) if extra else kept
+
+    def match(self, text: str) -> tuple:
+        found = self.lines.get(text)
+        if found is not None:
+            return found
+        cands = self.candidates(text)
+        found = ()
+        if cands:
+            union = self.unions.get(cands)
+            if union is None:
+                if len(self.unions) >= 1024:
+                    self.unions.clear()
+                union = self.unions[cands] = regex.compile(
+                    r"\s*(?:" + "|".join(self.patterns[i].branch for i in cands) + r")\s*", regex.V0)
+            if _fullmatch(union, text) is not None:
+                out, done = [], set()
+                for i in cands:                     # entry order, then pattern order
+                    p = self.patterns[i]
+                    if p.entry in done:
+                        continue
+                    e = self.entries[p.entry]
+                    if _fullmatch(e.rxs[p.index], text) is not None:
+                        out.append((e, p.index))
+                        done.add(p.entry)
+                found = tuple(out)
+        if found or len(text) <= _LINE_CACHE_CHARS:
+            if len(self.lines) >= _LINE_CACHE_SIZE:
+                self.lines.clear()
+            self.lines[text] = found
+        return found
+
+
+_CACHE: dict[int, tuple[Any, list[_Entry], Any, _Dispatch | None]] = {}
+
+
+def _load(ruleset: RuleSet) -> tuple[Any, list[_Entry], Any, _Dispatch | None] | None:
+    """Compiled entries, one union regex of all their patterns and the dispatcher (cached per
+    pack; the cache holds the pack itself, so its id cannot be reused by another pack)."""
     pack = ruleset.packs.get(KIND)
     if pack is None:
-        return [], None
+        return None
     hit = _CACHE.get(id(pack))
     if hit is not None and hit[0] is pack:
-        return hit[1], hit[2]
+        return hit
     out = []
     union = []
+    patterns = []
     for e in ruleset.entries(KIND):
         if e.get("position") == "inline":
             continue                                    # searched inside lines: _inline_entries
@@ -82,12 +410,26 @@ def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
         pats = e.get("patterns") or ([e["pattern"]] if e.get("pattern") else [])
         rxs = tuple(compile_pattern(rf"\s*(?:{p})\s*", flags) for p in pats)
         inline = "i" if "ignorecase" in flags else "-i"
-        union.extend(f"(?{inline}:{p})" for p in pats)
+        branches = [f"(?{inline}:{p})" for p in pats]
+        union.extend(branches)
+        patterns.extend(_Pattern.of(len(out), j, p, b, flags)
+                        for j, (p, b) in enumerate(zip(pats, branches)))
         out.append(_Entry(e["id"], e["category"], e.get("severity", "info"), e.get("position", "any"),
                           e.get("description", ""), rxs))
     union_rx = compile_pattern(r"\s*(?:" + "|".join(union) + r")\s*") if union else None
-    _CACHE[id(pack)] = (pack, out, union_rx)
-    return out, union_rx
+    hit = _CACHE[id(pack)] = (pack, out, union_rx, _Dispatch(out, patterns) if union else None)
+    return hit
+
+
+def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
+    """Compiled entries, and one union regex of all their patterns."""
+    hit = _load(ruleset)
+    return ([], None) if hit is None else (hit[1], hit[2])
+
+
+def _dispatch(ruleset: RuleSet) -> _Dispatch | None:
+    hit = _load(ruleset)
+    return None if hit is None else hit[3]
 
 
 _INLINE_CACHE: dict[int, tuple[Any, list[_Entry]]] = {}
@@ -140,7 +482,7 @@ def scan(article: Article, ctx: ArticleContext) -> LineScan:
     cached = ctx.data.get("boilerplate_scan")
     if cached is not None:
         return cached
-    entries, union = _entries(ctx.ruleset)
+    _, union = _entries(ctx.ruleset)
     settings = ctx.ruleset.settings(KIND)
     edge_words = int(settings.get("edge_max_words", 20))
     skip = set(ctx.data.get("headline_repeats", ()))
@@ -149,19 +491,13 @@ def scan(article: Article, ctx: ArticleContext) -> LineScan:
     max_words = int(settings.get("max_line_words", 60))
     matches: dict[int, list[tuple[_Entry, int]]] = {}
     if union is not None:
+        dispatch = _dispatch(ctx.ruleset)
         for ln in article.lines:
             if ln.index in skip or not ln.text.strip() or ln.text.count(" ") >= max_words:
                 continue
-            if _fullmatch(union, ln.text) is None:
-                continue
-            found = []
-            for e in entries:
-                for j, rx in enumerate(e.rxs):
-                    if _fullmatch(rx, ln.text) is not None:
-                        found.append((e, j))
-                        break
+            found = dispatch.match(ln.text)
             if found:
-                matches[ln.index] = found
+                matches[ln.index] = list(found)
     n = len(article.lines)
     head_end = article.title_line if article.title_line is not None else -1
 

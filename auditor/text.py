@@ -233,6 +233,22 @@ def norm_key(text: str) -> str:
     return " ".join(_WORD.findall(normalise_text(text, casefold=True)))
 
 
+def norm_keys(texts: list[str]) -> list[str]:
+    """``[norm_key(t) for t in texts]`` for texts without line breaks (an article's lines),
+    normalised as one string: the same keys at a fraction of the per-line cost."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if not joined.isascii():
+        if not unicodedata.is_normalized("NFKC", joined):
+            joined = unicodedata.normalize("NFKC", joined)
+        joined = _straighten(joined)
+    parts = joined.lower().split("\n")
+    if len(parts) != len(texts):        # a text held a line break after all
+        return [norm_key(t) for t in texts]
+    return [" ".join(_WORD.findall(p)) for p in parts]
+
+
 # -- lines ---------------------------------------------------------------------
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 

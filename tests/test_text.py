@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from auditor.text import norm_key, normalise, sentences, shingles, split_lines, tokens
+from auditor.text import norm_key, norm_keys, normalise, sentences, shingles, split_lines, tokens
 
 
 def test_normalise_quotes_dashes_spaces():
@@ -56,6 +56,16 @@ def test_norm_key_ignores_punctuation_and_case():
     b = "BREAKING: Ceasefire on the Table - Ukraine's Top Spy Reveals Shocking Possibility!"
     assert norm_key(a) == norm_key(b)
     assert norm_key("Read more") != norm_key("Read less")
+
+
+def test_norm_keys_of_lines_equal_each_line_keyed_alone():
+    lines = ["Ukraine\u2019s \ufb01nal \u201cword\u201d \u2013 ok", "\u0301accent at the start",
+             "caf\u00e9 vs cafe\u0301", "\u039f\u0394\u039f\u03a3 \u03a3\u039f\u03a6\u039f\u03a3",
+             "", "   ", "plain ASCII, line.", "\u2460 \u00bd \uff21\uff22"]
+    assert norm_keys(lines) == [norm_key(t) for t in lines]
+    assert norm_keys(lines)[3] == "\u03bf\u03b4\u03bf\u03c2 \u03c3\u03bf\u03c6\u03bf\u03c2"     # final sigma
+    assert norm_keys(["a\nb", "c"]) == [norm_key("a\nb"), "c"]   # a line break inside: one by one
+    assert norm_keys([]) == []
 
 
 def test_split_lines_handles_all_breaks():

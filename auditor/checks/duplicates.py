@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
 from ..model import Article, Finding
-from ..text import norm_key
+from ..text import norm_key, norm_keys
 from . import REGISTRY, ArticleContext
 
 KIND = "duplicates"
@@ -23,6 +23,14 @@ def _entry(ctx: ArticleContext, eid: str) -> dict | None:
         if e["id"] == eid:
             return e
     return None
+
+
+def line_keys(article: Article, ctx: ArticleContext) -> list[str]:
+    """``norm_key`` of every line of the article, computed once per article."""
+    keys = ctx.data.get("line_keys")
+    if keys is None:
+        keys = ctx.data["line_keys"] = norm_keys([ln.text for ln in article.lines])
+    return keys
 
 
 @REGISTRY.article("duplicate.headline", order=10)
@@ -38,8 +46,9 @@ def headline_repeated(article: Article, ctx: ArticleContext):
     if not key:
         return []
     out = []
+    keys = line_keys(article, ctx)
     for ln in article.lines[head.index + 1: head.index + 1 + window]:
-        other = norm_key(ln.text)
+        other = keys[ln.index]
         score = 100.0 if other == key else fuzz.ratio(key, other)
         if score >= threshold:
             how = "identical" if head.text == ln.text else (
@@ -70,10 +79,11 @@ def repeated_lines(article: Article, ctx: ArticleContext):
     long_keys: list[str] = []
     long_idx: list[int] = []
     out = []
+    keys = line_keys(article, ctx)
     for ln in article.lines:
         if ln.index in skip:
             continue
-        key = norm_key(ln.text)
+        key = keys[ln.index]
         if not key:
             continue
         first, score = seen.get(key), 100.0

@@ -486,8 +486,13 @@ def _parse_words(pattern: str, flags: int, n: int) -> set | None:
     except Exception:
         return None
     items = list(parsed)
-    if not items or str(items[0][0]) != "ASSERT_NOT" or items[0][1][0] != -1 or \
-            not _excludes_word(items[0][1][1]):
+    if not items:
+        return None
+    op, av = str(items[0][0]), items[0][1]
+    # (?<!\w), or \b: a match never starts with a non-word character (``_extend`` refuses
+    # such a pattern), so there \b too says that no word character comes before
+    if not (op == "ASSERT_NOT" and av[0] == -1 and _excludes_word(av[1])) and \
+            not (op == "AT" and str(av) == "AT_BOUNDARY"):
         return None
     ci = bool((flags | parsed.state.flags) & _sre_c.SRE_FLAG_IGNORECASE)
     try:
@@ -501,8 +506,9 @@ def _parse_words(pattern: str, flags: int, n: int) -> set | None:
 
 def first_words(pattern: str, flags: int = 0) -> tuple[frozenset[str], frozenset[str]] | None:
     """The first words of every match of ``pattern`` when each match starts where a word starts
-    (the pattern begins with a look-behind excluding ``\\w``) and its first word is one of a
-    finite set: (keys of case-insensitive words, case-sensitive words). None otherwise."""
+    (the pattern begins with a look-behind excluding ``\\w``, or with ``\\b``) and its first
+    word is one of a finite set: (keys of case-insensitive words, case-sensitive words). None
+    otherwise."""
     states = _parse_words(pattern, flags, 1)
     if states is None:
         return None

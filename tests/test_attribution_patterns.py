@@ -86,20 +86,20 @@ def test_rule_pack_patterns_match_as_written_on_sample_text():
      ["ignorecase"]),
     (r"\bin an? (?:\w+ )?interview (?:with|to)|on (?:the )?(?:air|set) of", ["ignorecase"])])
 def test_prefilter_never_skips_a_text_the_pattern_matches(pattern, flags):
-    from auditor.checks.attribution import prefilter
+    from auditor.checks.attribution import TextScan, prefilter
     pf = prefilter(pattern, flags)
     rx = compile_pattern(pattern, flags)
     texts = _texts(600, seed=11) + [w.upper() for w in WORDS] + ["\u212aelvin", "SAID"]
     for text in texts:
         if rx.search(text):
-            assert pf is None or pf.may_match(text, []), (pattern, text)
+            assert pf is None or pf.may_match(TextScan(text)), (pattern, text)
 
 
 def test_prefilter_needs_the_literal_words_of_every_branch():
-    from auditor.checks.attribution import prefilter
+    from auditor.checks.attribution import TextScan, prefilter
     pf = prefilter(r"\b(?:quoted by|as cited by)\b", ["ignorecase"])
     assert sorted(pf.needed) == ["as cited by", "quoted by"] and pf.ignorecase
-    assert not pf.may_match("He said so.", []) and pf.may_match("QUOTED BY x", [])
+    assert not pf.may_match(TextScan("He said so.")) and pf.may_match(TextScan("QUOTED BY x"))
     assert prefilter(r"\b(?:a|\w+)", []) is None        # a branch with no literal word
 
 
@@ -114,3 +114,33 @@ def test_union_matches_exactly_when_one_pattern_does():
         assert bool(one.search(text)) == any(rx.search(text) for rx in slow), text
     assert union([(r"(a)\1", [])] + pairs) is None          # a back-reference: not combined
     assert union([(r"a", ["multiline"]), (r"b", [])]) is None
+
+
+@pytest.mark.parametrize("pattern,flags", PATTERNS)
+def test_word_scanner_finds_what_the_pattern_finds(pattern, flags):
+    """A cue pattern starting with ``\\b`` and a known first word is tried only where that word
+    stands (kb.WordScanner): the matches must be the ones a full scan gives."""
+    from auditor.checks.attribution import TextScan, scan
+    rs = load_ruleset()
+    R = rules_for(rs)
+    rx = compile_pattern(factored(pattern, flags), flags)
+    from auditor.kb import WordScanner
+    ws = WordScanner(rx)
+    R.scanners[rx] = ws
+    try:
+        texts = _texts(600, seed=5) + [w.upper() for w in WORDS] + ["\u212aelvin", "SAID"]
+        for text in texts:
+            assert _found(rx, text) == [(m.span(), m.groupdict(), m.groups())
+                                        for m in scan(R, rx, TextScan(text))], (pattern, text)
+    finally:
+        del R.scanners[rx]
+
+
+def test_rule_pack_cues_use_word_scanners():
+    """The default cues whose matches start at a known word are scanned word by word; the
+    look-behind cues start with a \\b for that."""
+    R = rules_for(load_ruleset())
+    scanned = {e["id"] for e, rx in R.cues if rx in R.scanners}
+    assert {"cue-say", "cue-say-plural", "cue-told", "cue-according-to", "cue-gerund",
+            "cue-relative-cited", "cue-interview"} <= scanned
+    assert "cue-source-label" not in scanned        # starts at a line start, not at a word

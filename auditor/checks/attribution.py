@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Article, Finding
-from ..rules import RuleSet, compile_pattern, finditer, search
+from ..kb import WordScanner, Words
+from ..rules import REGEX_TIMEOUT, RegexTimeout, RuleSet, compile_pattern, finditer, search
 from ..text import _WORD as _KEY_WORD, _straighten, norm_key, sentences
 from . import REGISTRY, ArticleContext
 
@@ -86,6 +87,7 @@ class Rules:
     object_stop_rx: Any
     unnamed: set[str]
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
+    scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
     classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
     # one search telling whether any of several patterns matches (None: search them one by one)
     any_named_kind: Any = None      # references, pronouns, non-standalone vague
@@ -353,14 +355,11 @@ class _Prefilter:
     scan_time: float = 0.0
     scans: int = 0
 
-    def may_match(self, text: str, folded: list) -> bool:
+    def may_match(self, ts: "TextScan") -> bool:
         if self.off:
             return True
         self.checked += 1
-        if self.ignorecase:
-            if not folded:
-                folded.append(text.casefold())
-            text = folded[0]
+        text = ts.folded() if self.ignorecase else ts.text
         for s in self.needed:
             if s in text:
                 return True
@@ -421,20 +420,49 @@ def _any(one: Any, each: list, text: str) -> bool:
 _SCANNED = {"cue", "vague", "translation", "unsourced"}     # entry types run over whole texts
 
 
-def scan(R: Rules, rx: Any, text: str, folded: list, pos: int = 0,
-         endpos: int | None = None) -> list:
-    """``finditer(rx, text, pos, endpos)``, skipped when the text lacks every string a match
-    needs. ``folded`` caches ``text.casefold()`` between calls on the same text."""
+class TextScan:
+    """One text to scan with many patterns, and what they share: its casefold (for the
+    prefilters) and its words (for the word scanners), each computed once, when first needed."""
+    __slots__ = ("text", "_folded", "_words")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._folded: str | None = None
+        self._words: Words | None = None
+
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = self.text.casefold()
+        return self._folded
+
+    def words(self) -> Words:
+        if self._words is None:
+            self._words = Words(self.text)
+        return self._words
+
+
+def scan(R: Rules, rx: Any, ts: TextScan) -> list:
+    """``finditer(rx, ts.text)``. A pattern whose matches start with one of a known set of words
+    is tried only where those words stand (``kb.WordScanner``); another one is skipped when the
+    text lacks every string a match needs (``_Prefilter``)."""
+    text = ts.text
+    ws = R.scanners.get(rx)
+    if ws is not None:
+        try:
+            return list(ws.finditer(text, ts.words(), timeout=REGEX_TIMEOUT))
+        except TimeoutError:
+            raise RegexTimeout(f"pattern {rx.pattern!r} took over {REGEX_TIMEOUT}s and was "
+                               f"stopped") from None
     pf = R.prefilters.get(rx)
     if pf is None or pf.off:
-        return finditer(rx, text, pos, endpos)
+        return finditer(rx, text)
     t0 = perf_counter()
-    ok = pf.may_match(text, folded)
+    ok = pf.may_match(ts)
     t1 = perf_counter()
     pf.cost += t1 - t0
     if not ok:
         return []
-    found = finditer(rx, text, pos, endpos)
+    found = finditer(rx, text)
     pf.scan_time += perf_counter() - t1
     pf.scans += 1
     if pf.checked % 256 == 0 and pf.skipped * pf.scan_time < pf.cost * pf.scans:
@@ -462,9 +490,14 @@ def rules_for(ruleset: RuleSet) -> Rules:
 
     prefilters: dict[Any, _Prefilter] = {}
 
+    scanners: dict[Any, WordScanner] = {}
+
     def rx(e):
         compiled = compile_fast(e["pattern"], _entry_flags(e))
         if e.get("type") in _SCANNED:
+            ws = WordScanner(compiled)
+            if ws.exact:
+                scanners[compiled] = ws
             pf = prefilter(e["pattern"], _entry_flags(e))
             if pf is not None:
                 prefilters[compiled] = pf
@@ -513,6 +546,7 @@ def rules_for(ruleset: RuleSet) -> Rules:
         verbs_not_in_source=low("verbs_not_in_source"), not_in_source_end=low("not_in_source_end"),
         relative_words=low("relative_words"),
         object_stop_rx=stop_rx, unnamed=low("unnamed"), prefilters=prefilters,
+        scanners=scanners,
     )
     full = lambda e: (rf"^(?:{e['pattern']})$", e.get("flags", ["ignorecase"]))   # noqa: E731
     own = lambda e: (e["pattern"], _entry_flags(e))                             # noqa: E731
@@ -989,9 +1023,9 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
             break
 
     # every cue of the article at once, then handed out per sentence
-    folded: list[str] = []
+    ts = TextScan(t)
     all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues
-                       for m in scan(R, rx, t, folded)), key=lambda x: x[0])
+                       for m in scan(R, rx, ts)), key=lambda x: x[0])
     cue_starts = [c[0] for c in all_cues]
     head_key = norm_key(head.text) if head is not None else None
     head_first = head_key.split(" ", 1)[0] if head_key else ""
@@ -1014,7 +1048,7 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
     # standalone vague phrases not already inside a found source
     taken = [(a.source[0], a.source[1]) for a in attrs] + [(a.cue[0], a.cue[1]) for a in attrs]
     for ent, rx in R.vague_standalone:
-        for m in scan(R, rx, t, folded):
+        for m in scan(R, rx, ts):
             s, e = m.span("source") if m.groupdict().get("source") else m.span()
             if head is not None and head.start <= s < head.end:
                 continue
@@ -1692,9 +1726,9 @@ def attribution(article: Article, ctx: ArticleContext):
                 f"someone else's reporting.",
                 evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
     # translation
-    folded: list[str] = []
+    ts = TextScan(tt)
     for rx in R.translation:
-        for m in scan(R, rx, tt, folded):
+        for m in scan(R, rx, ts):
             credit = (m.groupdict().get("credit") or "").strip()
             s, e = m.span()
             s, e = _strip(t, s, e)
@@ -1722,7 +1756,7 @@ def attribution(article: Article, ctx: ArticleContext):
     paras = [ln for ln in article.lines if ln.text.strip()]
     for ent, rx in R.unsourced:
         pf = R.prefilters.get(rx)
-        if pf is not None and not pf.may_match(tt, folded):
+        if pf is not None and not pf.may_match(ts):
             continue            # no paragraph can hold a match
         for pi, ln in enumerate(paras):
             if pi in paras_with or (article.headline and ln.index == article.headline.index):

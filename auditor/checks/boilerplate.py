@@ -23,6 +23,7 @@ import re
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 from re import _constants as _sre, _parser as _sre_parse
 from typing import Any
 
@@ -655,11 +656,11 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         scope = f"outlet {outlet}" if outlet else "the corpus"
         if n_arch:
             scope += f" ({n_arch} of them in the archive)"
-        ids = list(arts)
+        first4 = list(islice(arts, 4))          # each finding relates three of the others
         for aid, t in arts.items():
             _, start, end, line, col, text, pos = t
             related = [{"article": o, "start": arts[o][1], "end": arts[o][2], "text": arts[o][5],
-                        "line": arts[o][3], "column": arts[o][4]} for o in ids if o != aid][:3]
+                        "line": arts[o][3], "column": arts[o][4]} for o in first4 if o != aid][:3]
             out.findings.append(Finding(
                 "boilerplate.recurring", severity, aid, line, col, start, end, text,
                 f"Boilerplate left in the text: this line recurs in {n} articles of {scope}, "

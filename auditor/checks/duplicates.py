@@ -46,9 +46,8 @@ def headline_repeated(article: Article, ctx: ArticleContext):
     if not key:
         return []
     out = []
-    keys = line_keys(article, ctx)
-    for ln in article.lines[head.index + 1: head.index + 1 + window]:
-        other = keys[ln.index]
+    near = article.lines[head.index + 1: head.index + 1 + window]
+    for ln, other in zip(near, norm_keys([ln.text for ln in near])):
         score = 100.0 if other == key else fuzz.ratio(key, other)
         if score >= threshold:
             how = "identical" if head.text == ln.text else (

@@ -180,6 +180,20 @@ def test_recurring_lines_per_outlet(tmp_path, rs):
     assert not any(f.text in BODIES for f in rec)
 
 
+def test_recurring_line_in_many_articles_relates_three_others(tmp_path, rs):
+    recs = [{"id": f"c{i}", "title": f"Story {i}", "outlet": "Clarion",
+             "text": f"Report number {i}: {BODIES[i % len(BODIES)]} Item {i} of the day.\n\n{FOOTER}"}
+            for i in range(7)]
+    _jsonl(tmp_path / "a.jsonl", recs)
+    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    rec = {f.article: f for f in res.findings if f.rule == "boilerplate.recurring"}
+    assert sorted(rec) == [f"c{i}" for i in range(7)]
+    for aid, f in rec.items():
+        others = [r["article"] for r in f.related]
+        assert f.evidence["recurrence"] == 7 and len(others) == 3 and aid not in others
+        assert others == [o for o in ["c0", "c1", "c2", "c3"] if o != aid][:3]   # input order
+
+
 def test_recurring_needs_min_count(tmp_path, rs):
     recs = [{"id": f"c{i}", "title": f"Story {i}", "outlet": "Clarion", "text": f"{b}\n\n{FOOTER}"}
             for i, b in enumerate(BODIES[:2])]

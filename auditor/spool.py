@@ -45,8 +45,8 @@ def unpack(blob: bytes) -> tuple[Article, dict[str, Any]]:
     return art, {k: set(v) for k, v in kept.items()}
 
 
-class ArticleSpool:
-    """Append-only temporary file of packed articles, indexed by article id."""
+class Spool:
+    """Append-only temporary file of byte blobs, indexed by key; only the offsets stay in memory."""
 
     def __init__(self, directory: str | None = None):
         fd, self.path = tempfile.mkstemp(prefix="auditor-spool-", suffix=".bin", dir=directory)
@@ -72,19 +72,20 @@ class ArticleSpool:
         if old in self._index:
             self._index[new] = self._index.pop(old)
 
-    def get(self, ids: Iterable[str]) -> dict[str, tuple[Article, dict[str, Any]]]:
-        """{id: (article, data)} for the ids the spool holds, read in file order."""
+    def blobs(self, ids: Iterable[str]) -> list[tuple[str, bytes]]:
+        """(key, blob) for the keys the spool holds, read in file order."""
         want = sorted((self._index[i], i) for i in set(ids) if i in self._index)
-        out: dict[str, tuple[Article, dict[str, Any]]] = {}
+        out = []
         with self._lock:
             self._fh.flush()
             for (off, size), aid in want:
                 self._fh.seek(off)
-                art, data = unpack(self._fh.read(size))
-                if art.id != aid:           # renamed after a duplicate id
-                    art = _with_id(art, aid)
-                out[aid] = (art, data)
+                out.append((aid, self._fh.read(size)))
         return out
+
+    def blob(self, aid: str) -> bytes | None:
+        got = self.blobs([aid])
+        return got[0][1] if got else None
 
     def close(self) -> None:
         fh, self._fh = getattr(self, "_fh", None), None
@@ -97,6 +98,20 @@ class ArticleSpool:
 
     def __del__(self) -> None:
         self.close()
+
+
+class ArticleSpool(Spool):
+    """The packed articles (``pack``) of one run, indexed by article id."""
+
+    def get(self, ids: Iterable[str]) -> dict[str, tuple[Article, dict[str, Any]]]:
+        """{id: (article, data)} for the ids the spool holds, read in file order."""
+        out: dict[str, tuple[Article, dict[str, Any]]] = {}
+        for aid, blob in self.blobs(ids):
+            art, data = unpack(blob)
+            if art.id != aid:               # renamed after a duplicate id
+                art = _with_id(art, aid)
+            out[aid] = (art, data)
+        return out
 
 
 def _with_id(article: Article, aid: str) -> Article:

@@ -185,7 +185,7 @@ def test_outlet_furniture_needs_the_look_of_furniture(tmp_path, rs):
 def test_furniture_cues_ignore_quotations(rs):
     from auditor.checks.reuse import Params, furniture_test
     from auditor.model import Finding, Severity
-    looks = furniture_test(Params.from_ruleset(rs), {"a": "x\n" * 10})
+    looks = furniture_test(Params.from_ruleset(rs), {"a": "x\n" * 10}.get)
 
     def f(text: str) -> list[Finding]:
         return [Finding("reuse.passage", Severity.WARNING, "a", 1, 1, 0, 1, text, "")]
@@ -207,3 +207,20 @@ def test_star_pairs_align_a_widely_shared_passage_against_its_first_article():
     # two articles: one pair either way; over max_postings: none
     assert candidate_pairs(fps[:2], 2, 40, star=True) == candidate_pairs(fps[:2], 2, 40) == {(0, 1): 10}
     assert candidate_pairs(fps, 2, 4, star=True) == {}
+
+
+def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, monkeypatch):
+    """The sentences of the articles to align wait in a spool and only the most recently used
+    are held: holding a single one gives the same findings as holding them all."""
+    recs = [{"id": f"w{i}", "title": f"Wire story {i}", "outlet": f"Paper {i}",
+             "text": "\n\n".join(STORIES[i % 3][:2] + [WIRE] + STORIES[i % 3][2:]
+                                 + ([RECYCLED] if i % 2 else []))} for i in range(6)]
+    _jsonl(tmp_path / "feed.jsonl", recs)
+
+    def found():
+        res = audit([str(tmp_path / "feed.jsonl")], rs, AuditOptions())
+        return [f.to_dict() for f in res.findings if f.rule == "reuse.passage"]
+    wide = found()
+    monkeypatch.setattr(reuse, "UNITS_HELD", 1)
+    monkeypatch.setattr(reuse, "ARTICLES_HELD", 1)
+    assert found() == wide and len({f["article"] for f in wide}) == 6

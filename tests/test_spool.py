@@ -50,3 +50,17 @@ def test_corpus_stage_reads_articles_from_the_spool_not_the_sources(ruleset, tmp
     shutil.rmtree(src)                      # the sources are gone: only the spool has them
     back = res.load(list(texts))
     assert {aid: a.text for aid, a in back.items()} == texts
+
+
+def test_blob_spool_returns_what_was_added_in_any_order(tmp_path):
+    from auditor.spool import Spool
+    sp = Spool(str(tmp_path))
+    blobs = {f"k{i}": bytes([i]) * (i * 37 + 1) for i in range(20)}
+    for k, b in blobs.items():
+        sp.add(k, b)
+    assert sp.blob("k7") == blobs["k7"] and sp.blob("missing") is None
+    assert dict(sp.blobs(["k19", "k0", "k3", "nope"])) == {k: blobs[k] for k in ("k19", "k0", "k3")}
+    sp.add("k20", b"late")                  # adding after reading appends, reads still work
+    assert sp.blob("k20") == b"late" and sp.blob("k1") == blobs["k1"] and len(sp) == 21
+    sp.close()
+    assert not os.path.exists(sp.path)

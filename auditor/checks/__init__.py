@@ -63,6 +63,17 @@ def prepared_articles(cctx: CorpusContext, ids: Iterable[str]) -> dict[str, tupl
     return out
 
 
+def iter_prepared(cctx: CorpusContext, ids: Iterable[str],
+                  batch: int = 256) -> Iterator[tuple[str, Article, ArticleContext]]:
+    """``prepared_articles`` a batch at a time, so that only ``batch`` articles are in memory."""
+    want = list(dict.fromkeys(ids))
+    for k in range(0, len(want), batch):
+        got = prepared_articles(cctx, want[k:k + batch])
+        for aid in want[k:k + batch]:
+            if aid in got:
+                yield aid, *got[aid]
+
+
 @dataclass
 class CorpusOutput:
     findings: list[Finding] = field(default_factory=list)

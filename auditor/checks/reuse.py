@@ -6,25 +6,30 @@ winnowed (``_sketch.winnow``); a few hundred uint64 values per article, no text.
 Corpus stage: the fingerprints are sorted into one array, equal values give candidate
 pairs (values standing in more than ``max_postings`` articles are stock phrases and
 skipped), and pairs sharing ``min_shared`` fingerprints are aligned: the two articles are
-re-read, their body sentences compared with rapidfuzz (``process.cdist``), and runs of
-matching sentences in the same order on both sides become passages. Each passage is
-reported on both articles (``reuse.passage``) with the other side as ``related`` and which
+read back from the spool, their body sentences compared with rapidfuzz (``process.cdist``),
+and runs of matching sentences in the same order on both sides become passages. Memory stays
+bounded: the sentences of the articles to align wait in a spool file, and only the most
+recently used ones are held. Each passage is reported on both articles (``reuse.passage``) with the other side as ``related`` and which
 side was published first in the evidence. Pairs alike enough to be near-duplicates are
 left to ``duplicate.near-article``.
 """
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..model import Article, Finding, Severity
 from ..rules import RuleSet
+from ..spool import Spool
 from ..text import sentences
-from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
+from . import (REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, iter_prepared,
+               prepared_articles)
 from . import _sketch as sk
 from .nearduplicates import _pub, body_token_hashes
 
@@ -73,9 +78,11 @@ def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: in
     if sizes.sum() == 0:
         return {}
     allh = np.concatenate([np.asarray(f, dtype=np.uint64) for f in fps])
-    owner = np.repeat(np.arange(len(fps), dtype=np.int64), sizes)
     order = np.argsort(allh, kind="stable")
-    hs, ow = allh[order], owner[order]
+    hs = allh[order]
+    del allh                                # a few arrays of the fingerprints' size at a time
+    ow = np.repeat(np.arange(len(fps), dtype=np.int64), sizes)[order]
+    del order
     brk = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1], [True])))
     starts, lens = brk[:-1], np.diff(brk)
     ok = (lens >= 2) & (lens <= max_postings)
@@ -167,10 +174,12 @@ def order_of(rec_a: dict, rec_b: dict, seen_a: int, seen_b: int) -> tuple[int, s
 
 def passage_findings(art_a: Article, units_a: Units, rec_a: dict, art_b: Article, units_b: Units,
                      rec_b: dict, first: int, basis: str, p: Params, severity: str,
-                     shared: int | None = None, where_b: str = "corpus") -> list[Finding]:
-    """Findings on both sides for every aligned passage of (a, b); ``first`` is 0 when a came first."""
+                     shared: int | None = None, where_b: str = "corpus",
+                     runs: list | None = None) -> list[Finding]:
+    """Findings on both sides for every aligned passage of (a, b); ``first`` is 0 when a came
+    first. ``runs``: ``align(units_a, units_b)`` when the caller has it already."""
     out = []
-    for ia, ja, ib, jb, sc in align(units_a, units_b, p.similarity):
+    for ia, ja, ib, jb, sc in (align(units_a, units_b, p.similarity) if runs is None else runs):
         words = sum(units_a.words[ia:ja + 1])
         if words < p.min_words:
             continue
@@ -235,29 +244,66 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         pairs.append((i, j, shared))
     if not pairs:
         return out
-    need = {items[i].record["id"] for i, j, _ in pairs} | {items[j].record["id"] for i, j, _ in pairs}
-    prepared = prepared_articles(cctx, sorted(need))
-    arts = {aid: a for aid, (a, _) in prepared.items()}
-    units = {aid: sentence_units(a, ctx, p.min_sentence_words) for aid, (a, ctx) in prepared.items()}
-    found: list[Finding] = []
-    for i, j, shared in pairs:
-        ra, rb = items[i].record, items[j].record
-        if ra["id"] not in arts or rb["id"] not in arts:
-            continue
-        first, basis = order_of(ra, rb, i, j)
-        found.extend(passage_findings(arts[ra["id"]], units[ra["id"]], ra, arts[rb["id"]],
-                                      units[rb["id"]], rb, first, basis, p,
-                                      ent.get("severity", "warning"), shared))
+    found, text_of = _align_pairs(items, pairs, cctx, p, ent.get("severity", "warning"))
     outlets = {it.record["id"]: it.record.get("outlet") or "" for it in items}
-    looks = furniture_test(p, {aid: a.text for aid, a in arts.items()})
-    out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min, looks))
+    out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min,
+                                         furniture_test(p, text_of)))
     return out
+
+
+UNITS_HELD = 4096       # articles whose sentences ``_align_pairs`` keeps in memory at once
+ARTICLES_HELD = 256     # articles it keeps in memory to write findings on
+
+
+def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cctx: CorpusContext,
+                 p: Params, severity: str) -> tuple[list[Finding], Callable[[str], str | None]]:
+    """Findings for every aligned passage of the candidate pairs, and a text lookup by id.
+
+    The sentences of every article to align are computed once and spilled to a spool file;
+    pairs are taken in order of their first article, with the most recently used sentences
+    and articles in memory, so memory does not grow with the corpus text."""
+    need = sorted({items[i].record["id"] for i, _, _ in pairs} |
+                  {items[j].record["id"] for _, j, _ in pairs})
+    store = Spool()
+    for aid, art, ctx in iter_prepared(cctx, need):
+        store.add(aid, pickle.dumps(sentence_units(art, ctx, p.min_sentence_words), protocol=5))
+
+    @lru_cache(maxsize=UNITS_HELD)
+    def units(aid: str) -> Units:
+        return pickle.loads(store.blob(aid))
+
+    @lru_cache(maxsize=ARTICLES_HELD)
+    def article(aid: str) -> Article | None:
+        got = prepared_articles(cctx, [aid]).get(aid)
+        return got[0] if got else None
+
+    found: list[Finding] = []
+    try:
+        for i, j, shared in pairs:
+            ra, rb = items[i].record, items[j].record
+            if ra["id"] not in store or rb["id"] not in store:
+                continue
+            ua, ub = units(ra["id"]), units(rb["id"])
+            runs = [r for r in align(ua, ub, p.similarity) if sum(ua.words[r[0]:r[1] + 1]) >= p.min_words]
+            if not runs:
+                continue
+            first, basis = order_of(ra, rb, i, j)
+            found.extend(passage_findings(article(ra["id"]), ua, ra, article(rb["id"]), ub, rb,
+                                          first, basis, p, severity, shared, runs=runs))
+    finally:
+        store.close()
+        units.cache_clear()
+
+    def text_of(aid: str) -> str | None:
+        a = article(aid)
+        return a.text if a is not None else None
+    return found, text_of
 
 
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
-def furniture_test(p: Params, texts: dict[str, str]):
+def furniture_test(p: Params, text_of: Callable[[str], str | None]):
     """Whether a passage printed by one outlet over and over reads as page furniture rather
     than a recycled story paragraph: outside quotations it speaks to the reader or for the
     outlet (``furniture_cues``), or it closes every article it stands in (an author's bio, a
@@ -269,7 +315,7 @@ def furniture_test(p: Params, texts: dict[str, str]):
         return sum(1 for ln in t.splitlines() if ln.strip())
 
     def at_tail(f: Finding) -> bool:
-        t = texts.get(f.article, "")
+        t = text_of(f.article) or ""
         return lines(t[f.end:]) < p.furniture_tail_lines < lines(t[:f.start])
 
     def looks(fs: list[Finding]) -> bool:

@@ -122,6 +122,8 @@ def apply_baseline(result: AuditResult, entries: list[dict[str, Any]], path: str
 
     Stale entries are those of audited articles that no finding matched any more.
     """
+    if not isinstance(result.findings, list):   # a run's findings wait on disk: marking
+        result.findings = list(result.findings)  # them needs them in memory
     remaining: Counter = Counter()
     info: dict[tuple[str, str, str], dict[str, Any]] = {}
     for e in entries:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from bisect import bisect_right
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -243,9 +244,13 @@ class ArticleResult:
 
 @dataclass(slots=True)
 class AuditResult:
+    """A run's results. ``articles`` and ``findings`` are sequences that can be iterated any
+    number of times and have a length; after ``pipeline.audit`` they are read back from disk
+    (``spool.SpooledList``, ``spool.FindingStore``), so iterate them rather than hold them,
+    and treat the findings as read-only (code that marks findings makes a list first)."""
     tool: dict[str, str]
-    articles: list[dict[str, Any]]
-    findings: list[Finding]
+    articles: Sequence[dict[str, Any]]
+    findings: Collection[Finding]
     clusters: list[Cluster]
     errors: list[IngestError]
     options: dict[str, Any] = field(default_factory=dict)
@@ -278,7 +283,7 @@ class AuditResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "tool": self.tool,
-            "articles": self.articles,
+            "articles": list(self.articles),
             "findings": [f.to_dict() for f in self.findings],
             "clusters": [c.to_dict() for c in self.clusters],
             "errors": [e.to_dict() for e in self.errors],

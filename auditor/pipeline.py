@@ -19,8 +19,8 @@ from .ingest import IngestOptions, count_jsonl_files, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
 from .prepare import locate_headline
 from .rules import RegexTimeout, RuleSet
-from .spool import ArticleSpool, pack
-from .suppress import finish_article, finish_corpus, strip_markers
+from .spool import ArticleSpool, FindingStore, SpooledList, pack
+from .suppress import RECORD_KEY, finish_article, finish_corpus, strip_markers
 
 
 @dataclass
@@ -128,6 +128,16 @@ def run_article_stage(units: Iterable, ruleset: RuleSet, options: AuditOptions,
             yield from batch
 
 
+# report-entry keys only the report needs; the corpus checks get the entry without them
+REPORT_ONLY = ("attributions", "chains", "reliability")
+
+
+def corpus_record(record: dict[str, Any]) -> dict[str, Any]:
+    """The part of an article's report entry the corpus checks read (id, path, outlet, title,
+    dates, ...), without the attribution records and scores that make up most of its size."""
+    return {k: v for k, v in record.items() if k not in REPORT_ONLY}
+
+
 def _rename(res: ArticleResult, new_id: str) -> None:
     """Give an article (seen before under the same id) its new id everywhere."""
     old = res.record["id"]
@@ -156,10 +166,13 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
                 stdin_units.append(u)
             yield u
 
-    records: list[dict[str, Any]] = []
-    findings: list[Finding] = []
+    # report entries and findings wait on disk for the report writers; memory keeps the
+    # fingerprints, a slim entry per article for the corpus checks, and suppression directives
+    records = SpooledList()
+    findings = FindingStore()
+    ids: list[str] = []
+    directives: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     items: dict[str, list[CorpusItem]] = {}
-    order: dict[str, int] = {}
     n = 0
     engine_out: dict[str, Any] = {}
     spool = ArticleSpool()          # the articles, packed on disk, for the corpus stage
@@ -177,12 +190,17 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
         if res.stored is not None:
             spool.add(res.record["id"], res.stored)
             res.stored = None
-        order[res.record["id"]] = len(records)
-        records.append(res.record)
-        findings.extend(res.findings)
+        rec = res.record
+        ds = rec.pop(RECORD_KEY, None)
+        if ds:
+            directives[rec["id"]] = (rec.get("path", rec["id"]), ds)
+        ids.append(rec["id"])
+        records.append(rec)
+        findings.add(rec["id"], res.findings)
         errors.extend(res.errors)
+        slim = corpus_record(rec)
         for name, fp in res.fingerprints.items():
-            items.setdefault(name, []).append(CorpusItem(res.record, fp))
+            items.setdefault(name, []).append(CorpusItem(slim, fp))
         n += 1
         if options.progress:
             options.progress(n)
@@ -221,8 +239,9 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
                          prepared=spool.get)
     if "candidates" in engine_out:     # ordinals of article results -> article ids
         cctx.options["candidates"] = {
-            name: {(records[a]["id"], records[b]["id"]) for a, b in pairs}
+            name: {(ids[a], ids[b]) for a, b in pairs}
             for name, pairs in engine_out["candidates"].items()}
+    corpus_found: list[Finding] = []
     for check in load_all().corpus_checks():
         try:
             out = check.run(items.get(check.name, []), cctx)
@@ -233,15 +252,15 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
         for f in out.findings:
             if ruleset.rule_enabled(f.rule):
                 apply_overrides(f, ruleset)
-                findings.append(f)
+                corpus_found.append(f)
         clusters.extend(out.clusters)
 
-    suppressions, unused = finish_corpus(records, findings)
+    suppressions, unused = finish_corpus(directives, corpus_found)
     for f in unused:
         if ruleset.rule_enabled(f.rule):
             apply_overrides(f, ruleset)
-            findings.append(f)
-    findings.sort(key=lambda f: (order.get(f.article, len(order)),) + f.sort_key())
+            corpus_found.append(f)
+    findings.add_extra(corpus_found)        # merged in at their articles, in sort-key order
     return AuditResult(
         tool={"name": TOOL_NAME, "version": __version__},
         articles=records, findings=findings, clusters=clusters, errors=errors,

@@ -16,11 +16,12 @@ import os
 import pickle
 import tempfile
 import threading
-from typing import Any, Iterable
+from collections.abc import Sequence
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .model import Article, Line
+from .model import Article, Finding, Line
 
 # ctx.data keys a corpus check's re-read needs (see nearduplicates.sketch_context)
 KEPT_DATA = ("boilerplate_lines", "headline_repeats")
@@ -117,3 +118,113 @@ class ArticleSpool(Spool):
 def _with_id(article: Article, aid: str) -> Article:
     import dataclasses
     return dataclasses.replace(article, id=aid)
+
+
+class SpooledList(Sequence):
+    """A list kept on disk: each item pickled into a ``Spool``, only offsets in memory.
+
+    Append-only; ``len``, indexing and iteration (read back in order, a batch at a time)
+    work as on a list, and it can be iterated any number of times. The pipeline keeps the
+    report entries of a run in one, so the report writers stream them from disk."""
+
+    BATCH = 256
+
+    def __init__(self, items: Iterable[Any] = (), directory: str | None = None):
+        self._spool = Spool(directory)
+        self._n = 0
+        for x in items:
+            self.append(x)
+
+    def append(self, item: Any) -> None:
+        self._spool.add(str(self._n), pickle.dumps(item, protocol=5))
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("SpooledList index out of range")
+        return pickle.loads(self._spool.blob(str(i)))
+
+    def __iter__(self) -> Iterator[Any]:
+        for lo in range(0, self._n, self.BATCH):
+            for _, blob in self._spool.blobs(str(k) for k in range(lo, min(lo + self.BATCH, self._n))):
+                yield pickle.loads(blob)
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+class FindingStore:
+    """The findings of a run in report order, with each article's own findings on disk.
+
+    ``add(article_id, findings)`` is called once per article in input order with the
+    article's findings, already sorted (``Finding.sort_key``); they are pickled into a spool
+    as one blob. ``add_extra`` takes the findings the corpus stage adds, which stay in
+    memory. Iteration yields exactly what a stable sort of every finding, in the order added,
+    by (the article's input position, ``sort_key``) gives: article by article in input
+    order, the article's own findings merged with the extra ones on it, then the findings on
+    ids that are not articles of the run. It can be iterated any number of times; the findings
+    read back from disk are new objects each time, so changing one does not change the store."""
+
+    def __init__(self, directory: str | None = None):
+        self._spool = Spool(directory)
+        self._ids: list[str] = []           # every article, in input order
+        self._base: list[int] = []          # the place of its first finding in adding order
+        self._held: list[bool] = []         # whether it has findings on disk
+        self._n = 0
+        self._extra: list[tuple[int, Finding]] = []     # (place in adding order, finding)
+
+    def add(self, aid: str, findings: list[Finding]) -> None:
+        own = [f for f in findings if f.article == aid]
+        places = None
+        if len(own) < len(findings):        # findings on another article sort with that one
+            places = [k for k, f in enumerate(findings) if f.article == aid]
+            self._extra.extend((self._n + k, f) for k, f in enumerate(findings) if f.article != aid)
+        if own:
+            self._spool.add(str(len(self._ids)), pickle.dumps((places, own), protocol=5))
+        self._held.append(bool(own))
+        self._ids.append(aid)
+        self._base.append(self._n)
+        self._n += len(findings)
+
+    def add_extra(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self._extra.append((self._n, f))
+            self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[Finding]:
+        known = set(self._ids)
+        extras: dict[str, list[tuple[int, Finding]]] = {}
+        for k, f in self._extra:
+            extras.setdefault(f.article, []).append((k, f))
+
+        def key(item: tuple[int, Finding]) -> tuple:
+            return item[1].sort_key() + (item[0],)
+
+        for lo in range(0, len(self._ids), SpooledList.BATCH):
+            hi = min(lo + SpooledList.BATCH, len(self._ids))
+            blobs = dict(self._spool.blobs(str(k) for k in range(lo, hi) if self._held[k]))
+            for k in range(lo, hi):
+                blob = blobs.get(str(k))
+                places, own = pickle.loads(blob) if blob is not None else (None, [])
+                extra = extras.get(self._ids[k])
+                if not extra:
+                    yield from own
+                    continue
+                base = self._base[k]
+                mine = [(base + (i if places is None else places[i]), f) for i, f in enumerate(own)]
+                yield from (f for _, f in sorted(mine + extra, key=key))
+        rest = [kf for kf in self._extra if kf[1].article not in known]
+        yield from (f for _, f in sorted(rest, key=key))
+
+    def close(self) -> None:
+        self._spool.close()

@@ -159,18 +159,16 @@ def finish_article(article: Article, findings: list[Finding], record: dict[str, 
     return kept
 
 
-def finish_corpus(records: list[dict[str, Any]], findings: list[Finding]) -> tuple[list[dict], list[Finding]]:
+def finish_corpus(directives: dict[str, tuple[str, list[dict[str, Any]]]],
+                  findings: Iterable[Finding]) -> tuple[list[dict], list[Finding]]:
     """Apply directives to corpus findings (those not fingerprinted yet); report unused ones.
 
-    Returns the report's ``suppressions`` list and the new ``suppression.*`` findings.
+    ``directives``: {article id: (path, directives)}, what ``finish_article`` left under
+    ``RECORD_KEY`` in the articles' report entries. Returns the report's ``suppressions``
+    list and the new ``suppression.*`` findings.
     """
-    by_article: dict[str, list[dict[str, Any]]] = {}
-    paths: dict[str, str] = {}
-    for rec in records:
-        ds = rec.pop(RECORD_KEY, None)
-        if ds:
-            by_article[rec["id"]] = ds
-            paths[rec["id"]] = rec.get("path", rec["id"])
+    by_article = {aid: ds for aid, (_, ds) in directives.items()}
+    paths = {aid: path for aid, (path, _) in directives.items()}
     for f in findings:
         if f.fingerprint:
             continue

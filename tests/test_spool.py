@@ -64,3 +64,68 @@ def test_blob_spool_returns_what_was_added_in_any_order(tmp_path):
     assert sp.blob("k20") == b"late" and sp.blob("k1") == blobs["k1"] and len(sp) == 21
     sp.close()
     assert not os.path.exists(sp.path)
+
+
+def test_spooled_list_behaves_like_the_list_it_holds(tmp_path):
+    from auditor.spool import SpooledList
+    items = [{"id": f"a{i}", "title": "Kyiv – «Київ» " * (i % 5), "n": i} for i in range(600)]
+    sl = SpooledList(items[:10], directory=str(tmp_path))
+    for x in items[10:]:
+        sl.append(x)
+    assert len(sl) == 600
+    assert list(sl) == items and list(sl) == items          # read back as often as wanted
+    assert sl[0] == items[0] and sl[-1] == items[-1] and sl[257] == items[257]
+    assert sl[5:9] == items[5:9] and sl[::200] == items[::200]
+    try:
+        sl[600]
+        raise AssertionError("no IndexError")
+    except IndexError:
+        pass
+    sl.close()
+    assert os.listdir(tmp_path) == []
+
+
+def test_finding_store_yields_the_order_of_a_stable_sort_of_the_whole_list(tmp_path):
+    import random
+    from auditor.model import Finding, Severity
+    from auditor.spool import FindingStore
+
+    rng = random.Random(7)
+    ids = [f"art{i}" for i in range(700)]            # more articles than one read batch
+    seq = iter(range(10 ** 6))
+
+    def finding(aid):
+        line = rng.randint(1, 4)                      # few distinct keys: ties are common
+        return Finding(rule=rng.choice(["duplicate.line", "reuse.passage"]),
+                       severity=Severity.WARNING, article=aid, line=line, column=1, start=line,
+                       end=line + 1, text="x", message="same", evidence={"n": next(seq)})
+
+    store, everything = FindingStore(str(tmp_path)), []
+    for aid in ids:
+        own = sorted((finding(aid) for _ in range(rng.randint(0, 4))), key=Finding.sort_key)
+        if rng.random() < 0.05:                      # a finding on another article
+            own.append(finding(rng.choice(ids)))
+        store.add(aid, own)
+        everything.extend(own)
+    extra = [finding(rng.choice(ids + ["<corpus>", "archived-1"])) for _ in range(400)]
+    store.add_extra(extra)
+    everything.extend(extra)
+    order = {aid: k for k, aid in enumerate(ids)}
+    want = sorted(everything, key=lambda f: (order.get(f.article, len(order)),) + f.sort_key())
+    got = list(store)
+    assert len(store) == len(everything) == len(got)
+    assert [(f.article, f.evidence["n"]) for f in got] == [(f.article, f.evidence["n"]) for f in want]
+    k = next(i for i, f in enumerate(got) if not any(f is e for e in extra))
+    got[k].suppressed = True                         # what was read back from disk is a copy
+    assert list(store)[k].suppressed is False
+    store.close()
+    assert os.listdir(tmp_path) == []
+
+
+def test_audit_results_are_read_back_from_disk_and_re_iterable(ruleset):
+    res = audit([str(SEEDS)], ruleset, AuditOptions())
+    first, second = list(res.findings), list(res.findings)
+    assert first and [f.to_dict() for f in first] == [f.to_dict() for f in second]
+    assert len(res.findings) == len(first) == res.summary()["findings"] + res.summary()["suppressed"]
+    assert len(res.articles) == 5 and [r["id"] for r in res.articles] == [r["id"] for r in res.articles[:]]
+    assert all("_suppress" not in r and "attributions" in r for r in res.articles)

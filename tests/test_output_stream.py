@@ -37,3 +37,21 @@ def test_an_interrupted_write_leaves_the_old_report(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]     # no temporary file left
     stream_atomic(str(target), lambda fh: fh.write("new – ünïcode\n"))
     assert target.read_text(encoding="utf-8") == "new – ünïcode\n"
+
+
+def test_indented_json_matches_the_standard_library_and_takes_what_orjson_does_not():
+    from auditor.output.json import _indented
+    values = [
+        {"title": "Kyiv – «Київ» \"quoted\" \\ \n\t\u2028\x01", "n": [1, 2.0, 0.25, 123456789.123,
+                                                                    1e20, None, True, False],
+         "empty": {}, "none": [], "nested": {"a": [{"b": []}]}},
+        [],
+        "plain",
+    ]
+    for v in values:
+        assert _indented(v) == json.dumps(v, ensure_ascii=False, indent=2)
+    # what orjson refuses goes to the standard library, whose text it is
+    for v in ({1: "int key"}, {"big": 2 ** 70}):
+        assert _indented(v) == json.dumps(v, ensure_ascii=False, indent=2)
+    # a tiny float is written differently but is the same number
+    assert json.loads(_indented({"x": 1.5e-7, "y": 1e-5})) == {"x": 1.5e-7, "y": 1e-5}

@@ -176,7 +176,6 @@ class FindingStore:
         self._spool = Spool(directory)
         self._ids: list[str] = []           # every article, in input order
         self._base: list[int] = []          # the place of its first finding in adding order
-        self._held: list[bool] = []         # whether it has findings on disk
         self._n = 0
         self._extra: list[tuple[int, Finding]] = []     # (place in adding order, finding)
 
@@ -188,7 +187,6 @@ class FindingStore:
             self._extra.extend((self._n + k, f) for k, f in enumerate(findings) if f.article != aid)
         if own:
             self._spool.add(str(len(self._ids)), pickle.dumps((places, own), protocol=5))
-        self._held.append(bool(own))
         self._ids.append(aid)
         self._base.append(self._n)
         self._n += len(findings)
@@ -212,7 +210,7 @@ class FindingStore:
 
         for lo in range(0, len(self._ids), SpooledList.BATCH):
             hi = min(lo + SpooledList.BATCH, len(self._ids))
-            blobs = dict(self._spool.blobs(str(k) for k in range(lo, hi) if self._held[k]))
+            blobs = dict(self._spool.blobs(str(k) for k in range(lo, hi)))     # those it holds
             for k in range(lo, hi):
                 blob = blobs.get(str(k))
                 places, own = pickle.loads(blob) if blob is not None else (None, [])

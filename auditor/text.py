@@ -218,13 +218,18 @@ def _compose(ns: list[int], bs: list[int], n_len: int,
     return _dedupe_segments(out_n, out_o)
 
 
-def normalise_text(text: str, casefold: bool = False) -> str:
-    """The text ``normalise`` gives, without the offset map (fast path for keys)."""
+def _nfkc_straight(text: str) -> str:
+    """NFKC, then quotes and dashes straightened; ASCII text is returned as it is."""
     if not text.isascii():
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         text = _straighten(text)
-    text = _WS.sub(" ", text).strip()
+    return text
+
+
+def normalise_text(text: str, casefold: bool = False) -> str:
+    """The text ``normalise`` gives, without the offset map (fast path for keys)."""
+    text = _WS.sub(" ", _nfkc_straight(text)).strip()
     return text.lower() if casefold else text
 
 
@@ -238,12 +243,7 @@ def norm_keys(texts: list[str]) -> list[str]:
     normalised as one string: the same keys at a fraction of the per-line cost."""
     if not texts:
         return []
-    joined = "\n".join(texts)
-    if not joined.isascii():
-        if not unicodedata.is_normalized("NFKC", joined):
-            joined = unicodedata.normalize("NFKC", joined)
-        joined = _straighten(joined)
-    parts = joined.lower().split("\n")
+    parts = _nfkc_straight("\n".join(texts)).lower().split("\n")
     if len(parts) != len(texts):        # a text held a line break after all
         return [norm_key(t) for t in texts]
     return [" ".join(_WORD.findall(p)) for p in parts]

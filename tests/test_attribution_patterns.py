@@ -121,12 +121,10 @@ def test_word_scanner_finds_what_the_pattern_finds(pattern, flags):
     """A cue pattern starting with ``\\b`` and a known first word is tried only where that word
     stands (kb.WordScanner): the matches must be the ones a full scan gives."""
     from auditor.checks.attribution import TextScan, scan
-    rs = load_ruleset()
-    R = rules_for(rs)
-    rx = compile_pattern(factored(pattern, flags), flags)
     from auditor.kb import WordScanner
-    ws = WordScanner(rx)
-    R.scanners[rx] = ws
+    R = rules_for(load_ruleset())
+    rx = compile_pattern(factored(pattern, flags), flags)
+    R.scanners[rx] = WordScanner(rx)
     try:
         texts = _texts(600, seed=5) + [w.upper() for w in WORDS] + ["\u212aelvin", "SAID"]
         for text in texts:

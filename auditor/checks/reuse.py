@@ -9,8 +9,8 @@ skipped), and pairs sharing ``min_shared`` fingerprints are aligned: the two art
 read back from the spool, their body sentences compared with rapidfuzz (``process.cdist``),
 and runs of matching sentences in the same order on both sides become passages. Memory stays
 bounded: the sentences of the articles to align wait in a spool file, and only the most
-recently used ones are held. Each passage is reported on both articles (``reuse.passage``) with the other side as ``related`` and which
-side was published first in the evidence. Pairs alike enough to be near-duplicates are
+recently used ones are held. Each passage is reported on both articles (``reuse.passage``)
+with the other side as ``related`` and which side was published first in the evidence. Pairs alike enough to be near-duplicates are
 left to ``duplicate.near-article``.
 """
 from __future__ import annotations

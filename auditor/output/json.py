@@ -38,9 +38,8 @@ def _nested(value: Any, depth: int) -> str:
 
 def chunks(result: AuditResult) -> Iterator[str]:
     """The report, piece by piece: ``json.dumps(result.to_dict(), indent=2)`` plus a final
-    line break, with one article, finding or cluster converted at a time. Byte for byte the
-    same, except that orjson writes a float below 1e-4 without an exponent's leading zero
-    (1.5e-7, 0.00001 where json writes 1.5e-07, 1e-05): the same number."""
+    line break, with one article, finding or cluster converted at a time; byte for byte the
+    same but for the number forms ``_indented`` names."""
     lists: list[tuple[str, Iterable[Any]]] = [
         ("articles", result.articles),
         ("findings", (f.to_dict() for f in result.findings)),

@@ -128,6 +128,34 @@ def run_article_stage(units: Iterable, ruleset: RuleSet, options: AuditOptions,
             yield from batch
 
 
+_FORKED: dict[str, Callable[[Any], Any]] = {}
+
+
+def _forked_call(arg: Any) -> Any:
+    return _FORKED["fn"](arg)
+
+
+def fork_map(jobs: int) -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]] | None:
+    """A ``CorpusContext.map`` for the corpus stage: each call forks ``jobs`` processes, which
+    see the stage's state as it is at that moment (spools, fingerprints, closures), and yields
+    ``fn``'s results in the items' order. None with one job or where processes cannot fork."""
+    if jobs < 2 or "fork" not in mp.get_all_start_methods():
+        return None
+
+    def run(fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        items = list(items)
+        if len(items) < 2:
+            yield from map(fn, items)
+            return
+        _FORKED["fn"] = fn
+        try:
+            with mp.get_context("fork").Pool(min(jobs, len(items))) as pool:
+                yield from pool.imap(_forked_call, items)
+        finally:
+            _FORKED.pop("fn", None)
+    return run
+
+
 # report-entry keys only the report needs; the corpus checks get the entry without them
 REPORT_ONLY = ("attributions", "chains", "reliability")
 
@@ -236,7 +264,8 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
 
     clusters = []
     cctx = CorpusContext(ruleset=ruleset, load=load, options={"archive": options.archive},
-                         prepared=spool.get)
+                         prepared=spool.get,
+                         map=fork_map(max(1, options.jobs or 1)) if options.engine == "local" else None)
     if "candidates" in engine_out:     # ordinals of article results -> article ids
         cctx.options["candidates"] = {
             name: {(ids[a], ids[b]) for a, b in pairs}

@@ -16,6 +16,7 @@ import os
 import pickle
 import tempfile
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any, Iterable, Iterator
 
@@ -25,6 +26,22 @@ from .model import Article, Finding, Line
 
 # ctx.data keys a corpus check's re-read needs (see nearduplicates.sketch_context)
 KEPT_DATA = ("boilerplate_lines", "headline_repeats")
+
+_PREAD = hasattr(os, "pread")
+_OPEN: "weakref.WeakSet[Spool]" = weakref.WeakSet()
+
+
+def _flush_open() -> None:
+    """Before a fork: write out every spool's buffer, so a child neither misses those bytes
+    nor writes them a second time."""
+    for sp in list(_OPEN):
+        fh = sp._fh
+        if fh is not None:
+            fh.flush()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_flush_open)
 
 
 def pack(article: Article, data: dict[str, Any] | None = None) -> bytes:
@@ -47,7 +64,10 @@ def unpack(blob: bytes) -> tuple[Article, dict[str, Any]]:
 
 
 class Spool:
-    """Append-only temporary file of byte blobs, indexed by key; only the offsets stay in memory."""
+    """Append-only temporary file of byte blobs, indexed by key; only the offsets stay in memory.
+
+    Processes forked from the one that wrote it (``checks.parallel_map``) can read it: reads
+    use ``os.pread``, which leaves the file position shared with the parent alone."""
 
     def __init__(self, directory: str | None = None):
         fd, self.path = tempfile.mkstemp(prefix="auditor-spool-", suffix=".bin", dir=directory)
@@ -55,6 +75,7 @@ class Spool:
         self._index: dict[str, tuple[int, int]] = {}
         self._end = 0
         self._lock = threading.Lock()
+        _OPEN.add(self)
 
     def __len__(self) -> int:
         return len(self._index)
@@ -79,6 +100,11 @@ class Spool:
         out = []
         with self._lock:
             self._fh.flush()
+            if _PREAD:      # no shared file position: safe in processes forked from this one
+                fd = self._fh.fileno()
+                for (off, size), aid in want:
+                    out.append((aid, os.pread(fd, size, off)))
+                return out
             for (off, size), aid in want:
                 self._fh.seek(off)
                 out.append((aid, self._fh.read(size)))

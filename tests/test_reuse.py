@@ -224,3 +224,31 @@ def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, mo
     monkeypatch.setattr(reuse, "UNITS_HELD", 1)
     monkeypatch.setattr(reuse, "ARTICLES_HELD", 1)
     assert found() == wide and len({f["article"] for f in wide}) == 6
+
+
+def test_alignment_on_forked_workers_finds_the_same_in_the_same_order(tmp_path, rs, monkeypatch):
+    """With two jobs the corpus stage computes sentences and aligns pairs on forked worker
+    processes, a batch per task; the findings are those of one job, in the same order."""
+    recs = [{"id": f"w{i}", "title": f"Wire story {i}", "outlet": f"Paper {i}",
+             "text": "\n\n".join(STORIES[i % 3][:2] + [WIRE] + STORIES[i % 3][2:]
+                                 + ([RECYCLED] if i % 2 else []))} for i in range(6)]
+    _jsonl(tmp_path / "feed.jsonl", recs)
+    calls = []
+    real = reuse.parallel_map
+
+    def counted(cctx, fn, items):
+        items = list(items)
+        calls.append((cctx.map is not None, len(items)))
+        return real(cctx, fn, items)
+    monkeypatch.setattr(reuse, "parallel_map", counted)
+    monkeypatch.setattr(reuse, "BATCH", 1)          # a task per article and per pair
+
+    def found(jobs):
+        res = audit([str(tmp_path / "feed.jsonl")], rs, AuditOptions(jobs=jobs))
+        return [f.to_dict() for f in res.findings if f.rule == "reuse.passage"]
+    one = found(1)
+    assert calls and not any(forked for forked, _ in calls)
+    calls.clear()
+    two = found(2)
+    assert calls and all(forked for forked, _ in calls) and all(n > 1 for _, n in calls)
+    assert two == one and len({f["article"] for f in one}) == 6

@@ -7,7 +7,7 @@ import shutil
 from auditor.ingest import IngestOptions, iter_sources
 from auditor.pipeline import AuditOptions, audit
 from auditor.prepare import locate_headline
-from auditor.spool import ArticleSpool, pack, unpack
+from auditor.spool import ArticleSpool, Spool, pack, unpack
 
 from conftest import SEEDS
 
@@ -129,3 +129,30 @@ def test_audit_results_are_read_back_from_disk_and_re_iterable(ruleset):
     assert len(res.findings) == len(first) == res.summary()["findings"] + res.summary()["suppressed"]
     assert len(res.articles) == 5 and [r["id"] for r in res.articles] == [r["id"] for r in res.articles[:]]
     assert all("_suppress" not in r and "attributions" in r for r in res.articles)
+
+
+def test_a_forked_process_reads_what_the_parent_wrote_and_left_buffered():
+    """Blobs still in the write buffer at a fork are flushed first, and the child's reads
+    (os.pread) do not move the parent's file position."""
+    import multiprocessing as mp
+    sp = Spool()
+    sp.add("a", b"first")
+    sp.blob("a")                        # flushed once
+    sp.add("b", b"second" * 100)        # still buffered when the child is forked
+    _SPOOL_IN_CHILD[:] = [sp]          # the child sees it as it was at the fork
+    with mp.get_context("fork").Pool(1) as pool:
+        got = pool.apply(_read_in_child)
+    assert got == [b"first", b"second" * 100]
+    sp.add("c", b"third")
+    assert sp.blob("a") == b"first" and sp.blob("c") == b"third" and sp.blob("b") == b"second" * 100
+    sp.close()
+
+
+_SPOOL_IN_CHILD: list = []
+
+
+def _read_in_child():
+    sp = _SPOOL_IN_CHILD[0]
+    with open(sp.path, "rb") as fh:         # on disk already, before the child flushes anything
+        assert fh.read().endswith(b"second" * 100)
+    return [sp.blob("a"), sp.blob("b")]

@@ -42,6 +42,10 @@ class CorpusContext:
     # data)}, data holding ``boilerplate_lines`` and ``headline_repeats``), from the spool the
     # pipeline keeps (auditor.spool); see ``prepared_articles``.
     prepared: Callable[[Iterable[str]], dict[str, tuple[Article, dict[str, Any]]]] | None = None
+    # Optional: ``map(fn, items)`` that may run ``fn`` in other processes (forked from this
+    # one, so ``fn`` may be a closure over the stage's state), results in the items' order;
+    # see ``parallel_map``.
+    map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None
 
 
 def prepared_articles(cctx: CorpusContext, ids: Iterable[str]) -> dict[str, tuple[Article, ArticleContext]]:
@@ -61,6 +65,16 @@ def prepared_articles(cctx: CorpusContext, ids: Iterable[str]) -> dict[str, tupl
         for aid, art in cctx.load(rest).items():
             out[aid] = (art, sketch_context(art, cctx.ruleset))
     return out
+
+
+def parallel_map(cctx: CorpusContext, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """``fn`` over ``items``, results in order: on the pipeline's worker processes when it
+    gave the corpus stage some (``CorpusContext.map``), else here. ``fn`` must not change the
+    state it closes over (a worker's changes stay in the worker) and must return picklable
+    results."""
+    if cctx.map is None:
+        return map(fn, items)
+    return iter(cctx.map(fn, items))
 
 
 def iter_prepared(cctx: CorpusContext, ids: Iterable[str],

@@ -29,7 +29,7 @@ from ..rules import RuleSet
 from ..spool import Spool
 from ..text import sentences
 from . import (REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, iter_prepared,
-               prepared_articles)
+               parallel_map, prepared_articles)
 from . import _sketch as sk
 from .nearduplicates import _pub, body_token_hashes
 
@@ -253,6 +253,7 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
 
 UNITS_HELD = 4096       # articles whose sentences ``_align_pairs`` keeps in memory at once
 ARTICLES_HELD = 256     # articles it keeps in memory to write findings on
+BATCH = 256             # articles (sentences) or pairs (alignment) per task of ``parallel_map``
 
 
 def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cctx: CorpusContext,
@@ -261,12 +262,16 @@ def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cct
 
     The sentences of every article to align are computed once and spilled to a spool file;
     pairs are taken in order of their first article, with the most recently used sentences
-    and articles in memory, so memory does not grow with the corpus text."""
+    and articles in memory, so memory does not grow with the corpus text. Both steps go
+    through ``parallel_map`` in batches (the pipeline's worker processes when it has some);
+    the findings come back in the order of the pairs."""
     need = sorted({items[i].record["id"] for i, _, _ in pairs} |
                   {items[j].record["id"] for _, j, _ in pairs})
     store = Spool()
-    for aid, art, ctx in iter_prepared(cctx, need):
-        store.add(aid, pickle.dumps(sentence_units(art, ctx, p.min_sentence_words), protocol=5))
+
+    def sentences_of(ids: list[str]) -> list[tuple[str, bytes]]:
+        return [(aid, pickle.dumps(sentence_units(art, ctx, p.min_sentence_words), protocol=5))
+                for aid, art, ctx in iter_prepared(cctx, ids)]
 
     @lru_cache(maxsize=UNITS_HELD)
     def units(aid: str) -> Units:
@@ -277,10 +282,9 @@ def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cct
         got = prepared_articles(cctx, [aid]).get(aid)
         return got[0] if got else None
 
-    found: list[Finding] = []
-    try:
-        for i, j, shared in pairs:
-            ra, rb = items[i].record, items[j].record
+    def align_batch(batch: list[tuple[dict, dict, int, int, int]]) -> list[Finding]:
+        found: list[Finding] = []
+        for ra, rb, i, j, shared in batch:
             if ra["id"] not in store or rb["id"] not in store:
                 continue
             ua, ub = units(ra["id"]), units(rb["id"])
@@ -290,6 +294,16 @@ def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cct
             first, basis = order_of(ra, rb, i, j)
             found.extend(passage_findings(article(ra["id"]), ua, ra, article(rb["id"]), ub, rb,
                                           first, basis, p, severity, shared, runs=runs))
+        return found
+
+    found: list[Finding] = []
+    try:
+        for got in parallel_map(cctx, sentences_of, _batches(need)):
+            for aid, blob in got:
+                store.add(aid, blob)
+        tasks = _batches([(items[i].record, items[j].record, i, j, shared) for i, j, shared in pairs])
+        for got in parallel_map(cctx, align_batch, tasks):
+            found.extend(got)
     finally:
         store.close()
         units.cache_clear()
@@ -298,6 +312,10 @@ def _align_pairs(items: list[CorpusItem], pairs: list[tuple[int, int, int]], cct
         a = article(aid)
         return a.text if a is not None else None
     return found, text_of
+
+
+def _batches(xs: list) -> list[list]:
+    return [xs[k:k + BATCH] for k in range(0, len(xs), BATCH)]
 
 
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -543,12 +544,19 @@ def second_words(pattern: str, flags: int = 0) -> dict[tuple[str, bool], tuple[f
 
 
 class Words:
-    """The words of one text, for :class:`WordScanner` (computed once per text)."""
+    """The words of one text, for :class:`WordScanner` (computed once per text).
 
-    def __init__(self, text: str):
+    ``same_words``: the ``Words`` of a text known to hold the same words (see
+    :func:`article_words`), whose word set is taken instead of finding the words again."""
+
+    def __init__(self, text: str, same_words: "Words | None" = None):
         self.text = text
-        self.words = set(_WORD.findall(text))
-        self.keyf = self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
+        if same_words is not None:
+            self.words, self.keyf, self._keyf = same_words.words, same_words.keyf, same_words._keyf
+        else:
+            self.words = set(_WORD.findall(text))
+            self.keyf = self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
+        self._same = same_words
         self._keys: set[str] | None = None
         self._folded: str | None = None
         self._starts: dict[tuple[str, bool], list[int]] = {}
@@ -557,7 +565,7 @@ class Words:
     def keys(self) -> set[str]:
         """The words' case-insensitive keys (:func:`word_key`)."""
         if self._keys is None:
-            self._keys = set(map(self._keyf, self.words))
+            self._keys = self._same.keys if self._same is not None else set(map(self._keyf, self.words))
         return self._keys
 
     def starts(self, w: str) -> list[int]:
@@ -610,6 +618,25 @@ class Words:
             i = hay.find(w, i + 1)
         self._starts[(w, folded)] = got
         return got
+
+
+def article_words(article_text: str, text: str, data: dict[str, Any]) -> Words:
+    """``Words(text)`` for ``text``, the article's text with quotes and dashes straightened or
+    white space changed (each check's own variant), sharing one word set per article.
+
+    Those changes never join, split or alter a word, so every such variant of a text NFKC
+    leaves alone holds the same words: they are found once, in the first variant asked for,
+    and kept in ``data`` (the article's ``ctx.data``). Other texts get their own."""
+    first = data.get("words")
+    if first is not None and first.text == text:
+        return first
+    if first is not None and data.get("words_shared"):
+        return Words(text, same_words=first)
+    got = Words(text)
+    if first is None:
+        data["words"] = got
+        data["words_shared"] = unicodedata.is_normalized("NFKC", article_text)
+    return got
 
 
 _TWO_WORDS = regex.compile(r"\w+\W+(\w+)")

@@ -58,3 +58,25 @@ def test_case_folding_as_the_regex_module_does():
     assert [s for s, _ in got] == [(5, 13), (17, 22), (37, 45)]
     rx = regex.compile(r"(?<![\w-])(?:strasse)(?![\w-])", regex.I)
     _same(rx, "Die Straße und die STRASSE, strasse.")         # folding moves offsets: still exact
+
+
+def test_variants_of_an_article_text_share_one_word_set():
+    """``article_words``: the straightened and the white-space-normalised variants of a text
+    NFKC leaves alone have the same words, found once; offsets stay each variant's own. A text
+    NFKC changes ("ﬁght" is "fight" once composed) gets its own words."""
+    from auditor.checks.attribution import straight
+    from auditor.kb import Words, article_words
+    from auditor.text import normalise
+    raw = "Zelensky\u2019s  \u201cpeace\u201d plan \u2013 said\n\nMr. Zelensky."
+    data: dict = {}
+    a = article_words(raw, normalise(raw, strip=False).text, data)
+    b = article_words(raw, straight(raw), data)
+    assert b.words is a.words and b.words == Words(straight(raw)).words
+    assert b.keys == Words(straight(raw)).keys and a.keys is b.keys
+    assert b.starts("Zelensky") == Words(straight(raw)).starts("Zelensky") != a.starts("Zelensky")
+    assert article_words(raw, a.text, data) is a
+    odd = "The \ufb01ght goes on"
+    data = {}
+    n = article_words(odd, normalise(odd, strip=False).text, data)
+    s = article_words(odd, straight(odd), data)
+    assert "fight" in n.words and "fight" not in s.words and s.words == Words(straight(odd)).words

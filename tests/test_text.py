@@ -110,3 +110,18 @@ def test_plain_prose_has_few_segments():
     text = "One sentence here. Another one follows, with commas. " * 50
     n = normalise(text)
     assert n.text == text.strip() and len(n._norm_starts) == 1
+
+
+def test_odd_white_space_is_found_as_by_the_plain_pattern():
+    """``_ODD_WS`` is a faster spelling of r"\\s{2,}|[^\\S ]": the same spans on every mix of
+    white space (runs starting with a space or another character, at either end, alone)."""
+    import itertools
+    import re
+
+    from auditor.text import _ODD_WS
+    plain = re.compile(r"\s{2,}|[^\S ]")
+    pieces = ["a", " ", "\t", "\n", "\u00a0", "\u2003", "\r\n", "\u2028"]
+    for n in range(1, 5):
+        for combo in itertools.product(pieces, repeat=n):
+            s = "".join(combo)
+            assert [m.span() for m in _ODD_WS.finditer(s)] == [m.span() for m in plain.finditer(s)], repr(s)

@@ -27,7 +27,7 @@ from typing import Any
 import regex
 
 from ..dates import Constraint, Published, infer, scan
-from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, get_kb
+from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
 from ..model import Article, Finding
 from ..rules import search
 from ..text import normalise
@@ -90,17 +90,19 @@ def _fold(s: str) -> str:
 class _Text:
     """Normalised text (quotes, dashes, spaces) with spans mapped back to the original."""
 
-    def __init__(self, article: Article):
+    def __init__(self, article: Article, data: dict[str, Any] | None = None):
         self.article = article
         self.norm = normalise(article.text, strip=False)
         self.text = self.norm.text
         self._words: Words | None = None
+        self._data = {} if data is None else data
 
     @property
     def words(self) -> Words:
-        """The words of the normalised text (for the KB's scanners), computed once."""
+        """The words of the normalised text (for the KB's scanners), computed once (their set
+        shared with the other checks of the article: ``kb.article_words``)."""
         if self._words is None:
-            self._words = Words(self.text)
+            self._words = article_words(self.article.text, self.text, self._data)
         return self._words
 
     def orig(self, s: int, e: int) -> tuple[int, int]:
@@ -480,7 +482,7 @@ def _state(ctx: ArticleContext) -> _State | None:
 @REGISTRY.article("consistency.date", order=5)
 def publication_date(article: Article, ctx: ArticleContext):
     kb = get_kb(ctx.ruleset)
-    tx = _Text(article)
+    tx = _Text(article, ctx.data)
     names = find_names(tx, kb)
     mentions = find_mentions(tx, kb, names)
     strong, weak_by = [], []

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..model import Article, Finding
-from ..kb import WordScanner, Words
+from ..kb import WordScanner, Words, article_words
 from ..rules import REGEX_TIMEOUT, RegexTimeout, RuleSet, compile_pattern, finditer, search
 from ..text import _WORD as _KEY_WORD, _straighten, norm_key, sentences
 from . import REGISTRY, ArticleContext
@@ -94,6 +94,7 @@ class Rules:
     any_anonymous: Any = None
     any_document: Any = None
     any_organization: Any = None
+    any_outlet_context: Any = None
 
 
 # -- faster compiled form of a pattern ----------------------------------------------------------
@@ -423,12 +424,16 @@ _SCANNED = {"cue", "vague", "translation", "unsourced"}     # entry types run ov
 class TextScan:
     """One text to scan with many patterns, and what they share: its casefold (for the
     prefilters) and its words (for the word scanners), each computed once, when first needed."""
-    __slots__ = ("text", "_folded", "_words")
+    __slots__ = ("text", "_folded", "_words", "_share")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, share: tuple[str, dict] | None = None):
+        """``share``: (the article's text, its ``ctx.data``) when ``text`` is the article's text
+        straightened: the word set is then the one the article's other checks use
+        (``kb.article_words``)."""
         self.text = text
         self._folded: str | None = None
         self._words: Words | None = None
+        self._share = share
 
     def folded(self) -> str:
         if self._folded is None:
@@ -437,7 +442,8 @@ class TextScan:
 
     def words(self) -> Words:
         if self._words is None:
-            self._words = Words(self.text)
+            self._words = Words(self.text) if self._share is None else \
+                article_words(self._share[0], self.text, self._share[1])
         return self._words
 
 
@@ -556,6 +562,7 @@ def rules_for(ruleset: RuleSet) -> Rules:
     r.any_anonymous = union([own(e) for e in by_type.get("anonymous", [])])
     r.any_document = union([own(e) for e in by_type.get("document", [])])
     r.any_organization = union([own(e) for e in by_type.get("organization", [])])
+    r.any_outlet_context = union([own(e) for e in by_type.get("outlet-context", [])])
     _CACHE.clear()
     _CACHE[id(ruleset)] = (ruleset, r)
     return r
@@ -690,7 +697,9 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
     if anon:
         return {"kind": "anonymous", "name": phrase}
-    for rx in R.outlet_context:
+    # one search first: most phrases match none of them
+    for rx in R.outlet_context if R.any_outlet_context is None or \
+            search(R.any_outlet_context, phrase) is not None else ():
         m = search(rx, phrase)
         if m:
             name = (m.groupdict().get("name") or phrase).strip()
@@ -990,10 +999,17 @@ def _same_key(text: str, head_key: str, head_first: str, plain: str | None = Non
     return norm_key(text) == head_key
 
 
-def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
+def _paras(article: Article) -> list:
+    """The article's non-empty lines (paragraphs)."""
+    return [ln for ln in article.lines if ln.text.strip()]
+
+
+def extract(article: Article, R: Rules, t: str | None = None, paras: list | None = None,
+            ts: TextScan | None = None) -> list[Attr]:
+    """``paras``: ``_paras(article)``; ``ts``: a ``TextScan`` of ``t``, when the caller has them."""
     t = straight(article.text) if t is None else t
     attrs: list[Attr] = []
-    paras = [ln for ln in article.lines if ln.text.strip()]
+    paras = _paras(article) if paras is None else paras
     head = article.headline
     n = 0
 
@@ -1023,7 +1039,8 @@ def extract(article: Article, R: Rules, t: str | None = None) -> list[Attr]:
             break
 
     # every cue of the article at once, then handed out per sentence
-    ts = TextScan(t)
+    if ts is None or ts.text != t:
+        ts = TextScan(t)
     all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues
                        for m in scan(R, rx, ts)), key=lambda x: x[0])
     cue_starts = [c[0] for c in all_cues]
@@ -1637,9 +1654,10 @@ def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict],
     return _analyse(article, R, straight(article.text))
 
 
-def _analyse(article: Article, R: Rules, t: str) -> tuple[list[Attr], list[dict], list[dict]]:
-    attrs = extract(article, R, t)
-    paras = [ln for ln in article.lines if ln.text.strip()]
+def _analyse(article: Article, R: Rules, t: str, paras: list | None = None,
+             ts: TextScan | None = None) -> tuple[list[Attr], list[dict], list[dict]]:
+    paras = _paras(article) if paras is None else paras
+    attrs = extract(article, R, t, paras, ts)
     link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
     _canonical_names(attrs)
     _original_spelling(attrs, t, article.text)
@@ -1663,7 +1681,9 @@ def _q(s: str, n: int = 60) -> str:
 def attribution(article: Article, ctx: ArticleContext):
     R = rules_for(ctx.ruleset)
     tt = straight(article.text)
-    attrs, records, chains = _analyse(article, R, tt)
+    paras = _paras(article)
+    ts = TextScan(tt, (article.text, ctx.data))     # shared with extract: one casefold, one word list
+    attrs, records, chains = _analyse(article, R, tt, paras, ts)
     ctx.record["attributions"] = records
     ctx.record["chains"] = chains
     ctx.data["attribution"] = {"attrs": attrs, "chains": chains}
@@ -1726,7 +1746,6 @@ def attribution(article: Article, ctx: ArticleContext):
                 f"someone else's reporting.",
                 evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
     # translation
-    ts = TextScan(tt)
     for rx in R.translation:
         for m in scan(R, rx, ts):
             credit = (m.groupdict().get("credit") or "").strip()
@@ -1753,7 +1772,6 @@ def attribution(article: Article, ctx: ArticleContext):
                 f"{' -> '.join(n['name'] for n in ch['nodes'])}.", evidence={"chain": ch}))
     # unsourced strong claims
     paras_with = {by_id[i].para for i in by_id}
-    paras = [ln for ln in article.lines if ln.text.strip()]
     for ent, rx in R.unsourced:
         pf = R.prefilters.get(rx)
         if pf is not None and not pf.may_match(ts):

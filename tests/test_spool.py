@@ -131,6 +131,9 @@ def test_audit_results_are_read_back_from_disk_and_re_iterable(ruleset):
     assert all("_suppress" not in r and "attributions" in r for r in res.articles)
 
 
+_SPOOL_IN_CHILD: list = []         # the spool a forked child reads (set before the fork)
+
+
 def test_a_forked_process_reads_what_the_parent_wrote_and_left_buffered():
     """Blobs still in the write buffer at a fork are flushed first, and the child's reads
     (os.pread) do not move the parent's file position."""
@@ -146,9 +149,6 @@ def test_a_forked_process_reads_what_the_parent_wrote_and_left_buffered():
     sp.add("c", b"third")
     assert sp.blob("a") == b"first" and sp.blob("c") == b"third" and sp.blob("b") == b"second" * 100
     sp.close()
-
-
-_SPOOL_IN_CHILD: list = []
 
 
 def _read_in_child():

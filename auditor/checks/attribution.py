@@ -697,9 +697,10 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         return {"kind": "outlet", "name": outlet["name"], "outlet_id": outlet["id"]}
     if anon:
         return {"kind": "anonymous", "name": phrase}
-    # one search first: most phrases match none of them
-    for rx in R.outlet_context if R.any_outlet_context is None or \
-            search(R.any_outlet_context, phrase) is not None else ():
+    # one search of their union first: most phrases match none of them
+    outlet_context = R.outlet_context if R.any_outlet_context is None or \
+        search(R.any_outlet_context, phrase) is not None else ()
+    for rx in outlet_context:
         m = search(rx, phrase)
         if m:
             name = (m.groupdict().get("name") or phrase).strip()

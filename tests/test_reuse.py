@@ -209,6 +209,22 @@ def test_star_pairs_align_a_widely_shared_passage_against_its_first_article():
     assert candidate_pairs(fps, 2, 4, star=True) == {}
 
 
+def test_candidate_pairs_grouped_by_slices_of_the_hash_space_find_the_same(monkeypatch):
+    """Fingerprints are grouped a slice of the hash space at a time on large corpora (to bound
+    memory); the pairs and their counts are the same as grouping them all at once."""
+    from auditor.checks import reuse
+    rng = np.random.default_rng(7)
+    pool = rng.integers(0, 2**63, 400, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    fps = [np.unique(rng.choice(pool, 60)) for _ in range(40)]     # shared values, all high bits
+    fps.append(np.zeros(0, np.uint64))
+    whole = reuse.candidate_pairs(fps, 2, 40), reuse.candidate_pairs(fps, 2, 10, star=True)
+    assert len(whole[0]) > 100 and whole[1]
+    monkeypatch.setattr(reuse, "PART_HASHES", 64)            # 2,400 fingerprints: 64 slices
+    assert (reuse.candidate_pairs(fps, 2, 40), reuse.candidate_pairs(fps, 2, 10, star=True)) == whole
+    backwards = [f[::-1] for f in fps]                       # not sorted: sorted first
+    assert reuse.candidate_pairs(backwards, 2, 40) == whole[0]
+
+
 def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, monkeypatch):
     """The sentences of the articles to align wait in a spool and only the most recently used
     are held: holding a single one gives the same findings as holding them all."""

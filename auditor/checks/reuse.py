@@ -73,21 +73,55 @@ def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: in
 
     With ``star``, a fingerprint standing in k > 2 articles pairs the first of them with each
     other one (k - 1 pairs) rather than every two of them (k(k - 1)/2): a passage printed by
-    many articles is aligned against its first appearance, and the cost stays linear in k."""
-    sizes = np.array([len(f) for f in fps], dtype=np.int64)
-    if sizes.sum() == 0:
+    many articles is aligned against its first appearance, and the cost stays linear in k.
+    (Fingerprints from ``reuse_fingerprint`` come sorted; others are sorted here.)"""
+    fps = [f if _ascending(f) else np.sort(f) for f in (np.asarray(f, dtype=np.uint64) for f in fps)]
+    total = sum(len(f) for f in fps)
+    if total == 0:
         return {}
-    allh = np.concatenate([np.asarray(f, dtype=np.uint64) for f in fps])
-    order = np.argsort(allh, kind="stable")
-    hs = allh[order]
-    del allh                                # a few arrays of the fingerprints' size at a time
-    ow = np.repeat(np.arange(len(fps), dtype=np.int64), sizes)[order]
+    n = np.int64(len(fps))
+    # grouped a slice of the hash space at a time (by their top bits), so that the sort's
+    # working arrays stay a fraction of the fingerprints' size however large the corpus
+    bits = max(0, (total - 1) // PART_HASHES).bit_length()
+    edges = (np.arange(1, 1 << bits, dtype=np.uint64) << np.uint64(64 - bits)) if bits else \
+        np.zeros(0, np.uint64)
+    cuts = [np.concatenate(([0], np.searchsorted(f, edges), [len(f)])).tolist() for f in fps]
+    ids = np.arange(len(fps), dtype=np.int64)
+    codes: list[np.ndarray] = []
+    for part in range(1 << bits):
+        pieces = [f[c[part]:c[part + 1]] for f, c in zip(fps, cuts)]
+        sizes = np.fromiter((len(x) for x in pieces), dtype=np.int64, count=len(pieces))
+        if sizes.sum() < 2:
+            continue
+        h = np.concatenate(pieces)
+        del pieces
+        codes.extend(_pair_codes(h, np.repeat(ids, sizes), n, max_postings, star))
+    if not codes:
+        return {}
+    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
+    keep = counts >= min_shared
+    return {(int(c // n), int(c % n)): int(k) for c, k in zip(uniq[keep], counts[keep])}
+
+
+PART_HASHES = 1 << 18       # fingerprints grouped at once by ``candidate_pairs`` (about 2 MB)
+
+
+def _ascending(f: np.ndarray) -> bool:
+    return len(f) < 2 or bool((f[1:] >= f[:-1]).all())
+
+
+def _pair_codes(h: np.ndarray, ow: np.ndarray, n: np.int64, max_postings: int,
+                star: bool) -> list[np.ndarray]:
+    """Pairs (as i * n + j) of the owners ``ow`` of equal hashes ``h``, one per shared hash."""
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    ow = ow[order]
     del order
     brk = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1], [True])))
+    del hs
     starts, lens = brk[:-1], np.diff(brk)
     ok = (lens >= 2) & (lens <= max_postings)
     codes: list[np.ndarray] = []
-    n = np.int64(len(fps))
     two = starts[ok & (lens == 2)]
     if len(two):
         a, b = ow[two], ow[two + 1]
@@ -103,11 +137,7 @@ def candidate_pairs(fps: Sequence[np.ndarray], min_shared: int, max_postings: in
             continue
         i, j = np.triu_indices(len(mem), 1)
         codes.append(mem[i] * n + mem[j])
-    if not codes:
-        return {}
-    uniq, counts = np.unique(np.concatenate(codes), return_counts=True)
-    keep = counts >= min_shared
-    return {(int(c // n), int(c % n)): int(k) for c, k in zip(uniq[keep], counts[keep])}
+    return codes
 
 
 @dataclass

@@ -8,6 +8,7 @@ the fingerprints. Output is identical whatever the number of jobs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
@@ -94,7 +95,13 @@ def _init_worker(ruleset: RuleSet, ingest: IngestOptions) -> None:
 
 
 def _work(unit) -> list[ArticleResult | IngestError]:
-    return process_unit(unit, _WORKER["ruleset"], _WORKER["ingest"])
+    out = process_unit(unit, _WORKER["ruleset"], _WORKER["ingest"])
+    if not _WORKER.get("frozen"):
+        # the knowledge base and compiled rules, loaded by the first unit, live as long as the
+        # worker: out of the cyclic collector's way, it does not walk them again and again
+        gc.freeze()
+        _WORKER["frozen"] = True
+    return out
 
 
 def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions) -> list[ArticleResult | IngestError]:
@@ -178,7 +185,28 @@ def _rename(res: ArticleResult, new_id: str) -> None:
 
 
 # -- the whole audit ----------------------------------------------------------------
+FREEZE_EVERY = 1000     # articles between two gc.freeze() calls of the main process
+
+
 def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = None) -> AuditResult:
+    """Audit every article of ``sources``: the per-article stage, then the corpus checks.
+
+    What the main process keeps for the corpus checks (fingerprints, slim entries) grows with
+    the corpus and lives to the end, so it is frozen out of the cyclic garbage collector's
+    generations as it comes (``gc.freeze``; each full collection would walk all of it again,
+    a few seconds per 10,000 articles) and handed back at the end. Forked corpus-stage
+    workers then share those pages with the main process instead of copying them. A caller
+    that freezes objects itself is left to do so: nothing is frozen or unfrozen then."""
+    if gc.get_freeze_count():
+        return _audit(sources, ruleset, options, freeze=False)
+    try:
+        return _audit(sources, ruleset, options, freeze=True)
+    finally:
+        gc.unfreeze()
+
+
+def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
+           freeze: bool) -> AuditResult:
     options = options or AuditOptions()
     errors: list[IngestError] = []
     seen_ids: dict[str, int] = {}
@@ -230,6 +258,8 @@ def audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None = N
         for name, fp in res.fingerprints.items():
             items.setdefault(name, []).append(CorpusItem(slim, fp))
         n += 1
+        if freeze and n % FREEZE_EVERY == 0:
+            gc.freeze()
         if options.progress:
             options.progress(n)
 

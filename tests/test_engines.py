@@ -99,3 +99,30 @@ def test_jsonl_shards_by_url_glob_read_by_the_workers(tmp_path, ruleset):
 def test_missing_url_is_an_error():
     items = list(iter_sources(["file:///nonexistent/dir/*.jsonl"], IngestOptions()))
     assert [e.kind for e in items] == ["missing"]
+
+
+def test_what_the_main_process_holds_is_frozen_during_the_run_and_handed_back(ruleset, monkeypatch):
+    """The fingerprints the main process keeps are moved out of the garbage collector's
+    generations as they come (gc.freeze) and handed back when the audit ends; a caller that
+    froze objects itself keeps them frozen, and the audit freezes nothing of its own then."""
+    import gc
+    from auditor import pipeline
+    monkeypatch.setattr(pipeline, "FREEZE_EVERY", 2)
+    seen: list[int] = []
+    plain = report(ruleset, jobs=1)
+    assert gc.get_freeze_count() == 0
+    res = audit(INPUTS, ruleset, AuditOptions(jobs=1, progress=lambda n: seen.append(gc.get_freeze_count())))
+    assert max(seen) > 1000 and seen[0] == 0               # frozen from the second article
+    assert gc.get_freeze_count() == 0                      # all handed back
+    assert json.dumps(res.to_dict(), sort_keys=True) == plain
+    keep = [object() for _ in range(10)]
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        seen.clear()
+        audit(INPUTS, ruleset, AuditOptions(jobs=1, progress=lambda n: seen.append(gc.get_freeze_count())))
+        # frozen objects that are freed leave the count: it may only shrink
+        assert max(seen) <= held and 0 < gc.get_freeze_count() <= held
+    finally:
+        gc.unfreeze()
+    assert keep

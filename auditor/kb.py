@@ -717,13 +717,6 @@ class WordScanner:
                 pos = m.end() if m.end() > s else s + 1
 
 
-_CACHE: dict[int, tuple[RuleSet, KB]] = {}
-
-
 def get_kb(ruleset: RuleSet) -> KB:
-    hit = _CACHE.get(id(ruleset))
-    if hit is not None and hit[0] is ruleset:
-        return hit[1]
-    kb = KB(ruleset)
-    _CACHE[id(ruleset)] = (ruleset, kb)
-    return kb
+    """The rule set's knowledge base, built once per rule set."""
+    return ruleset.cached("kb", lambda: KB(ruleset))

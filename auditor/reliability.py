@@ -38,21 +38,17 @@ def statements(record: dict[str, Any]) -> list[dict[str, Any]]:
             if not a.get("headline") and not a.get("venue_of")]
 
 
-_RATINGS: dict[int, tuple[Any, Any, dict[str, str]]] = {}
-
-
 def _ratings(ruleset: RuleSet) -> dict[str, str]:
     """Outlet name -> status from the optional ``outlet-ratings`` pack (worked out once per
-    pair of packs: the outlets pack is large and every article is scored)."""
-    packs = (ruleset.packs.get("outlet-ratings"), ruleset.packs.get("outlets"))
-    hit = _RATINGS.get(id(ruleset))
-    if hit is not None and hit[0] is packs[0] and hit[1] is packs[1]:
-        return hit[2]
+    rule set: the outlets pack is large and every article is scored)."""
+    return ruleset.cached("reliability.ratings", lambda: _build_ratings(ruleset))
+
+
+def _build_ratings(ruleset: RuleSet) -> dict[str, str]:
     by_id = {r["outlet"]: r["status"] for r in ruleset.entries("outlet-ratings")}
-    out = {o["name"]: by_id[o["id"]] for o in ruleset.entries("outlets") if o["id"] in by_id} \
-        if by_id else {}
-    _RATINGS[id(ruleset)] = (*packs, out)
-    return out
+    if not by_id:
+        return {}
+    return {o["name"]: by_id[o["id"]] for o in ruleset.entries("outlets") if o["id"] in by_id}
 
 
 def _r(x: float) -> float:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import jsonschema
 import regex
@@ -33,6 +33,9 @@ class RulePackError(Exception):
 
 class RegexTimeout(Exception):
     pass
+
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -66,6 +69,15 @@ class RuleSet:
 
     def pack(self, kind: str) -> Pack:
         return self.packs.get(kind) or Pack(kind)
+
+    def cached(self, name: str, build: Callable[[], _T]) -> _T:
+        """What ``build()`` derives from this rule set (compiled rules, the knowledge base, ...),
+        built on first use and kept on the rule set itself, so it lives as long as the rule set
+        and never outlives it. Not pickled: a worker process builds its own."""
+        store = self.__dict__.setdefault("_derived", {})
+        if name not in store:
+            store[name] = build()
+        return store[name]
 
     def settings(self, kind: str) -> dict[str, Any]:
         return self.pack(kind).settings

@@ -127,3 +127,20 @@ def test_rules_list_marks_disabled(tmp_path):
     res = run_cli("rules", "list", "--rules", str(user))
     assert res.returncode == 0
     assert "line:" in res.stdout and "[disabled]" in res.stdout
+
+
+def test_derived_data_is_built_once_per_rule_set_and_not_pickled():
+    import pickle
+    from auditor.rules import load_ruleset
+    a, b = load_ruleset(), load_ruleset()
+    built = []
+
+    def build(rs):
+        built.append(rs)
+        return object()
+
+    first = a.cached("x", lambda: build(a))
+    assert a.cached("x", lambda: build(a)) is first and built == [a]
+    assert b.cached("x", lambda: build(b)) is not first and built == [a, b]
+    again = pickle.loads(pickle.dumps(a))           # a worker's copy builds its own
+    assert again.cached("x", lambda: build(again)) is not first and len(built) == 3

@@ -393,9 +393,6 @@ def compile_fast(pattern: str, flags: Iterable[str]) -> Any:
     return fx
 
 
-_CACHE: dict[int, tuple[RuleSet, Rules]] = {}
-
-
 def union(pairs: list[tuple[str, list[str]]]) -> Any:
     """One pattern that matches somewhere exactly when one of ``pairs`` (pattern, flags) does,
     each keeping its own case rule; None when that cannot be built safely."""
@@ -486,9 +483,11 @@ def _entry_flags(entry: dict) -> list[str]:
 
 
 def rules_for(ruleset: RuleSet) -> Rules:
-    hit = _CACHE.get(id(ruleset))
-    if hit and hit[0] is ruleset:
-        return hit[1]
+    """The attribution rules compiled, once per rule set."""
+    return ruleset.cached("attribution.rules", lambda: _build_rules(ruleset))
+
+
+def _build_rules(ruleset: RuleSet) -> Rules:
     st = ruleset.settings(KIND)
     by_type: dict[str, list[dict]] = {}
     for e in ruleset.entries(KIND):
@@ -563,8 +562,6 @@ def rules_for(ruleset: RuleSet) -> Rules:
     r.any_document = union([own(e) for e in by_type.get("document", [])])
     r.any_organization = union([own(e) for e in by_type.get("organization", [])])
     r.any_outlet_context = union([own(e) for e in by_type.get("outlet-context", [])])
-    _CACHE.clear()
-    _CACHE[id(ruleset)] = (ruleset, r)
     return r
 
 

@@ -12,6 +12,7 @@ import gc
 import multiprocessing as mp
 import os
 from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any, Callable, Iterable, Iterator
 
 from . import TOOL_NAME, __version__, reliability
@@ -37,31 +38,57 @@ class AuditOptions:
 
 
 # -- per-article stage --------------------------------------------------------------
-def process_article(article: Article, ruleset: RuleSet) -> ArticleResult:
-    """Every article check, then every corpus check's fingerprint. Pure in (article, ruleset)."""
+def process_article(article: Article, ruleset: RuleSet,
+                    timings: dict[str, float] | None = None) -> ArticleResult:
+    """Every article check, then every corpus check's fingerprint. Pure in (article, ruleset).
+
+    ``timings``: when given, the seconds each step took are added to it, by step name (the
+    check's name; ``fingerprint:`` and the corpus check's name; ``prepare``, ``reliability``,
+    ``pack``, ``finish``); ``benchmarks/bench_checks.py`` reads them."""
+    clock = perf_counter if timings is not None else None
+    t = clock() if clock else 0.0
+
+    def lap(step: str) -> None:
+        nonlocal t
+        now = clock()
+        timings[step] = timings.get(step, 0.0) + now - t
+        t = now
+
     registry = load_all()
     article, directives = strip_markers(article)
     article = locate_headline(article, ruleset)
     ctx = ArticleContext(ruleset=ruleset, record=article.record())
+    if clock:
+        lap("prepare")
     for check in registry.article_checks():
         try:
             found = list(check.func(article, ctx) or ())
         except Exception as e:                  # one check failing never stops the run
             ctx.errors.append(check_error(check.name, article, e))
-            continue
+            found = []
         ctx.findings.extend(f for f in found if ruleset.rule_enabled(f.rule))
+        if clock:
+            lap(check.name)
     ctx.record["reliability"] = reliability.score(ctx.record, ctx.findings, ruleset)
+    if clock:
+        lap("reliability")
     fingerprints = {}
     for check in registry.corpus_checks():
         try:
             fingerprints[check.name] = check.fingerprint(article, ctx)
         except Exception as e:
             ctx.errors.append(check_error(check.name, article, e))
+        if clock:
+            lap("fingerprint:" + check.name)
     stored = pack(article, ctx.data) if fingerprints else None
+    if clock:
+        lap("pack")
     for f in ctx.findings:
         apply_overrides(f, ruleset)
     ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
+    if clock:
+        lap("finish")
     return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored)
 
 

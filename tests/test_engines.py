@@ -63,6 +63,30 @@ def test_a_failing_check_is_an_error_for_that_article_and_the_run_goes_on(rulese
     assert any(f.rule == "duplicate.headline" and f.article.startswith("000_") for f in res.findings)
 
 
+def test_step_timings_name_every_step_and_change_nothing(ruleset, monkeypatch):
+    import pickle
+    from auditor.checks import REGISTRY, ArticleCheck, load_all
+    from auditor.pipeline import process_article
+    reg = load_all()
+    arts = [a for a in iter_sources([str(SEEDS)], IngestOptions()) if isinstance(a, Article)]
+    plain = [process_article(a, ruleset) for a in arts]
+    timings: dict[str, float] = {}
+    timed = [process_article(a, ruleset, timings) for a in arts]
+    assert [pickle.dumps((r.record, r.findings, r.fingerprints, r.stored)) for r in plain] == \
+        [pickle.dumps((r.record, r.findings, r.fingerprints, r.stored)) for r in timed]
+    steps = {c.name for c in reg.article_checks()} | {"fingerprint:" + c.name for c in reg.corpus_checks()} | \
+        {"prepare", "reliability", "pack", "finish"}
+    assert set(timings) == steps and all(v > 0 for v in timings.values())
+
+    def broken(article, ctx):               # a check that fails is timed too, and reported
+        raise ValueError("boom")
+
+    monkeypatch.setitem(REGISTRY._article, "test.broken", ArticleCheck("test.broken", broken, 99))
+    timings = {}
+    res = process_article(arts[0], ruleset, timings)
+    assert "test.broken" in timings and any("test.broken" in e.message for e in res.errors)
+
+
 def test_dask_groups_band_keys_by_a_shuffle_with_the_same_clusters(ruleset):
     """Real BBC near-duplicates: candidates grouped on the cluster give the local engine's report."""
     from auditor.dask_engine import run_units

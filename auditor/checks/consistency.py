@@ -190,7 +190,10 @@ def _tense(mods: set[str]) -> str:
 
 
 def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
-    if kb.title_rx is None:
+    """Titles given to the named people: a title paired with a name next to it, or an anaphor
+    ("the former president") of such a pairing earlier in the text. Without names there is
+    neither, so the titles are not looked for."""
+    if kb.title_rx is None or not names:
         return []
     text = tx.text
     by_start = sorted(names, key=lambda n: n.start)

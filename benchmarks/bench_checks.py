@@ -59,8 +59,7 @@ def main() -> None:
     load_all()
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = slice_corpus(args.articles, Path(tmp))
-        warm = [a for a in iter_sources([str(path)], IngestOptions()) if isinstance(a, Article)][:args.warm]
-        for a in warm:
+        for a in read(path, 0)[:args.warm]:
             process_article(a, rs)
         reads, floors, steps = [], [], []
         n = 0

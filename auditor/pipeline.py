@@ -45,21 +45,20 @@ def process_article(article: Article, ruleset: RuleSet,
     ``timings``: when given, the seconds each step took are added to it, by step name (the
     check's name; ``fingerprint:`` and the corpus check's name; ``prepare``, ``reliability``,
     ``pack``, ``finish``); ``benchmarks/bench_checks.py`` reads them."""
-    clock = perf_counter if timings is not None else None
-    t = clock() if clock else 0.0
+    t = perf_counter()
 
     def lap(step: str) -> None:
         nonlocal t
-        now = clock()
-        timings[step] = timings.get(step, 0.0) + now - t
-        t = now
+        if timings is not None:
+            now = perf_counter()
+            timings[step] = timings.get(step, 0.0) + now - t
+            t = now
 
     registry = load_all()
     article, directives = strip_markers(article)
     article = locate_headline(article, ruleset)
     ctx = ArticleContext(ruleset=ruleset, record=article.record())
-    if clock:
-        lap("prepare")
+    lap("prepare")
     for check in registry.article_checks():
         try:
             found = list(check.func(article, ctx) or ())
@@ -67,28 +66,23 @@ def process_article(article: Article, ruleset: RuleSet,
             ctx.errors.append(check_error(check.name, article, e))
             found = []
         ctx.findings.extend(f for f in found if ruleset.rule_enabled(f.rule))
-        if clock:
-            lap(check.name)
+        lap(check.name)
     ctx.record["reliability"] = reliability.score(ctx.record, ctx.findings, ruleset)
-    if clock:
-        lap("reliability")
+    lap("reliability")
     fingerprints = {}
     for check in registry.corpus_checks():
         try:
             fingerprints[check.name] = check.fingerprint(article, ctx)
         except Exception as e:
             ctx.errors.append(check_error(check.name, article, e))
-        if clock:
-            lap("fingerprint:" + check.name)
+        lap("fingerprint:" + check.name)
     stored = pack(article, ctx.data) if fingerprints else None
-    if clock:
-        lap("pack")
+    lap("pack")
     for f in ctx.findings:
         apply_overrides(f, ruleset)
     ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
-    if clock:
-        lap("finish")
+    lap("finish")
     return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored)
 
 

@@ -389,18 +389,15 @@ class _Dispatch:
         return found
 
 
-_CACHE: dict[int, tuple[Any, list[_Entry], Any, _Dispatch | None]] = {}
+def _load(ruleset: RuleSet) -> tuple[list[_Entry], Any, _Dispatch | None] | None:
+    """Compiled entries, one union regex of all their patterns and the dispatcher (built once
+    per rule set); None without a boilerplate pack."""
+    return ruleset.cached("boilerplate.lines", lambda: _build(ruleset))
 
 
-def _load(ruleset: RuleSet) -> tuple[Any, list[_Entry], Any, _Dispatch | None] | None:
-    """Compiled entries, one union regex of all their patterns and the dispatcher (cached per
-    pack; the cache holds the pack itself, so its id cannot be reused by another pack)."""
-    pack = ruleset.packs.get(KIND)
-    if pack is None:
+def _build(ruleset: RuleSet) -> tuple[list[_Entry], Any, _Dispatch | None] | None:
+    if KIND not in ruleset.packs:
         return None
-    hit = _CACHE.get(id(pack))
-    if hit is not None and hit[0] is pack:
-        return hit
     out = []
     union = []
     patterns = []
@@ -418,33 +415,28 @@ def _load(ruleset: RuleSet) -> tuple[Any, list[_Entry], Any, _Dispatch | None] |
         out.append(_Entry(e["id"], e["category"], e.get("severity", "info"), e.get("position", "any"),
                           e.get("description", ""), rxs))
     union_rx = compile_pattern(r"\s*(?:" + "|".join(union) + r")\s*") if union else None
-    hit = _CACHE[id(pack)] = (pack, out, union_rx, _Dispatch(out, patterns) if union else None)
-    return hit
+    return out, union_rx, _Dispatch(out, patterns) if union else None
 
 
 def _entries(ruleset: RuleSet) -> tuple[list[_Entry], Any]:
     """Compiled entries, and one union regex of all their patterns."""
     hit = _load(ruleset)
-    return ([], None) if hit is None else (hit[1], hit[2])
+    return ([], None) if hit is None else (hit[0], hit[1])
 
 
 def _dispatch(ruleset: RuleSet) -> _Dispatch | None:
     hit = _load(ruleset)
-    return None if hit is None else hit[3]
-
-
-_INLINE_CACHE: dict[int, tuple[Any, list[_Entry]]] = {}
+    return None if hit is None else hit[2]
 
 
 def _inline_entries(ruleset: RuleSet) -> list[_Entry]:
     """Entries with ``position: inline``: searched inside lines of any length, case-sensitive
-    unless their flags say otherwise; a finding covers the match only."""
-    pack = ruleset.packs.get(KIND)
-    if pack is None:
-        return []
-    hit = _INLINE_CACHE.get(id(pack))
-    if hit is not None and hit[0] is pack:
-        return hit[1]
+    unless their flags say otherwise; a finding covers the match only (built once per rule
+    set)."""
+    return ruleset.cached("boilerplate.inline", lambda: _build_inline(ruleset))
+
+
+def _build_inline(ruleset: RuleSet) -> list[_Entry]:
     out = []
     for e in ruleset.entries(KIND):
         if e.get("position") != "inline":
@@ -453,7 +445,6 @@ def _inline_entries(ruleset: RuleSet) -> list[_Entry]:
         out.append(_Entry(e["id"], e["category"], e.get("severity", "info"), "inline",
                           e.get("description", ""),
                           tuple(compile_pattern(p, e.get("flags", [])) for p in pats)))
-    _INLINE_CACHE[id(pack)] = (pack, out)
     return out
 
 

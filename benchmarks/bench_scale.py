@@ -67,6 +67,12 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "articles": n, "chars": c
                   "tokens": toks, "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+DASK_PROBE = r"""
+import importlib.util, json
+print(json.dumps({"missing": [m for m in ("dask", "distributed")
+                              if importlib.util.find_spec(m) is None]}))
+"""
+
 
 def slice_corpus(n: int, folder: Path) -> tuple[Path, int]:
     out = folder / f"allsides-{n}.jsonl"
@@ -104,6 +110,10 @@ def main() -> None:
     args = ap.parse_args()
     if not DATA.exists():
         raise SystemExit(f"{DATA} not found: this benchmark needs the shared AllSides corpus")
+    if args.dask and run(DASK_PROBE).get("missing"):
+        # found before the first run, not after the 5,000-article ones (minutes in)
+        raise SystemExit("--dask needs the [dask] extra in .venv: run `make test` (or "
+                         "`.venv/bin/pip install -e '.[dask]'`) first")
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     header = (f"{'size':>6} {'run':<10} {'seconds':>8} {'art/s':>7} {'MB/s':>6} {'ms/art':>7} "
               f"{'x floor':>7} {'main MB':>8} {'worker MB':>9} {'report':>12}")

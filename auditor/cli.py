@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 import click
 
@@ -109,8 +110,11 @@ def common_input_options(f):
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (and errors on stderr).")
 @click.option("--archive", type=click.Path(dir_okay=False), metavar="DB",
               help="Also compare with the articles stored in this archive (see `auditor archive add`).")
+@click.option("--timings", is_flag=True,
+              help="Print on stderr where the time went: each check, fingerprint and corpus check "
+                   "(seconds, ms per article, share), to find a slow rule pack.")
 def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engine, scheduler, fmt,
-              output_dir, fail_on, strict, quiet, archive):
+              output_dir, fail_on, strict, quiet, archive, timings):
     """Audit articles in PATH... (files, folders, or - for JSON Lines on stdin).
 
     \b
@@ -123,6 +127,8 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
     options = audit_options(jobs, engine, scheduler, include, exclude, _field_map(fields), max_bytes)
     if archive:
         options.archive = _archive_or_exit(archive, ruleset)
+    if timings:
+        options.timings = {}
     progress = make_progress(paths, options.ingest, quiet or fmt == "json")
     options.progress = progress
     try:
@@ -131,10 +137,13 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
         progress.close()
     report_errors(result)
     from .output import get
-    from .output.text import summary_line
+    from .output.text import summary_line, timings_table
     if output_dir:
+        t0 = time.perf_counter()
         get("json").render(result, os.path.join(output_dir, "report.json"))
         get("html").render(result, output_dir)
+        if timings:
+            options.timings["report:report.json and HTML"] = time.perf_counter() - t0
     if fmt == "json":
         get("json").render(result, sys.stdout)
     elif quiet:
@@ -144,6 +153,9 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
         if output_dir:
             click.echo(f"Report: {os.path.join(output_dir, 'report.json')}, "
                        f"{os.path.join(output_dir, 'index.html')}")
+    if timings:                         # last, where a terminal user sees it
+        sys.stdout.flush()
+        click.echo(timings_table(options.timings, len(result.articles)), err=True)
     code = 0
     if fails(result, fail_on) or (strict and result.errors):
         code = 1

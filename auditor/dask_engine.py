@@ -25,12 +25,13 @@ def _client(options):
     return Client(cluster), cluster
 
 
-def _process_partition(numbered: tuple[int, list], ruleset, ingest) -> tuple[int, list]:
+def _process_partition(numbered: tuple[int, list], ruleset, ingest,
+                       timed: bool = False) -> tuple[int, list]:
     from .pipeline import process_unit
     pno, units = numbered
     out: list = []
     for u in units:
-        out.extend(process_unit(u, ruleset, ingest))
+        out.extend(process_unit(u, ruleset, ingest, timed))
     return pno, out
 
 
@@ -96,7 +97,8 @@ def run_units(units: Iterable, ruleset, options, engine_out: dict) -> Iterator[A
     try:
         rs = dask.delayed(ruleset, pure=True)        # one key in the graph, shipped once
         bag = db.from_sequence(list(enumerate(parts)), npartitions=len(parts))
-        results = client.persist(bag.map(_process_partition, rs, options.ingest))
+        results = client.persist(bag.map(_process_partition, rs, options.ingest,
+                                                 options.timings is not None))
         pairs_future = client.compute(candidate_pairs_bag(results, shufflers)) if shufflers else None
         counts: dict[int, int] = {}
         # Partition by partition, in order: memory on the client stays at one partition.

@@ -240,6 +240,7 @@ class ArticleResult:
     fingerprints: dict[str, Any]        # per corpus check, small and picklable
     errors: list[IngestError] = field(default_factory=list)
     stored: bytes | None = None         # the article packed for the spool (auditor.spool)
+    timings: dict[str, float] | None = None     # seconds per step, when the run asked for them
 
 
 @dataclass(slots=True)

@@ -35,6 +35,10 @@ class AuditOptions:
     engine: str = "local"          # local (serial or process pool) | dask
     scheduler: str | None = None   # dask.distributed scheduler address; None: a local cluster
     archive: str | None = None     # archive DB (auditor.archive) the corpus checks compare against
+    # When a dict: the seconds each step took are added to it (``--timings``). Per-article steps
+    # (``process_article``'s names, and ``read`` for reading and parsing) are summed over the
+    # articles and the processes that ran them; ``corpus:<check>`` is each corpus check's run.
+    timings: dict[str, float] | None = None
 
 
 # -- per-article stage --------------------------------------------------------------
@@ -86,6 +90,12 @@ def process_article(article: Article, ruleset: RuleSet,
     return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored)
 
 
+def add_timings(total: dict[str, float], more: dict[str, float]) -> None:
+    """Add the seconds of ``more`` to ``total``, step by step."""
+    for step, secs in more.items():
+        total[step] = total.get(step, 0.0) + secs
+
+
 def check_error(name: str, article: Article, e: Exception) -> IngestError:
     """The error entry for a check that could not finish on one article."""
     if isinstance(e, RegexTimeout):
@@ -110,13 +120,13 @@ def apply_overrides(f: Finding, ruleset: RuleSet) -> None:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(ruleset: RuleSet, ingest: IngestOptions) -> None:
-    _WORKER["ruleset"], _WORKER["ingest"] = ruleset, ingest
+def _init_worker(ruleset: RuleSet, ingest: IngestOptions, timed: bool = False) -> None:
+    _WORKER["ruleset"], _WORKER["ingest"], _WORKER["timed"] = ruleset, ingest, timed
     load_all()
 
 
 def _work(unit) -> list[ArticleResult | IngestError]:
-    out = process_unit(unit, _WORKER["ruleset"], _WORKER["ingest"])
+    out = process_unit(unit, _WORKER["ruleset"], _WORKER["ingest"], _WORKER["timed"])
     if not _WORKER.get("frozen"):
         # the knowledge base and compiled rules, loaded by the first unit, live as long as the
         # worker: out of the cyclic collector's way, it does not walk them again and again
@@ -125,11 +135,27 @@ def _work(unit) -> list[ArticleResult | IngestError]:
     return out
 
 
-def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions) -> list[ArticleResult | IngestError]:
-    """Read one unit of input and run the per-article stage on each of its articles."""
+def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions,
+                 timed: bool = False) -> list[ArticleResult | IngestError]:
+    """Read one unit of input and run the per-article stage on each of its articles.
+
+    ``timed``: each article's result carries the seconds of its steps (``timings``), ``read``
+    among them: reading and parsing it."""
     out: list[ArticleResult | IngestError] = []
+    if not timed:
+        for item in read_unit(unit, ingest):
+            out.append(item if isinstance(item, IngestError) else process_article(item, ruleset))
+        return out
+    t = perf_counter()
     for item in read_unit(unit, ingest):
-        out.append(item if isinstance(item, IngestError) else process_article(item, ruleset))
+        if isinstance(item, IngestError):
+            out.append(item)
+        else:
+            timings = {"read": perf_counter() - t}
+            res = process_article(item, ruleset, timings)
+            res.timings = timings
+            out.append(res)
+        t = perf_counter()
     return out
 
 
@@ -148,10 +174,11 @@ def run_article_stage(units: Iterable, ruleset: RuleSet, options: AuditOptions,
     if jobs == 1:
         load_all()
         for unit in units:
-            yield from process_unit(unit, ruleset, options.ingest)
+            yield from process_unit(unit, ruleset, options.ingest, options.timings is not None)
         return
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(ruleset, options.ingest)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker,
+                  initargs=(ruleset, options.ingest, options.timings is not None)) as pool:
         for batch in pool.imap(_work, units, chunksize=options.chunksize):
             yield from batch
 
@@ -267,6 +294,9 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
         if res.stored is not None:
             spool.add(res.record["id"], res.stored)
             res.stored = None
+        if res.timings and options.timings is not None:
+            add_timings(options.timings, res.timings)
+            res.timings = None
         rec = res.record
         ds = rec.pop(RECORD_KEY, None)
         if ds:
@@ -323,12 +353,16 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
             for name, pairs in engine_out["candidates"].items()}
     corpus_found: list[Finding] = []
     for check in load_all().corpus_checks():
+        t0 = perf_counter()
         try:
             out = check.run(items.get(check.name, []), cctx)
         except Exception as e:                  # report it; the other checks' results stand
             errors.append(IngestError("<corpus>", f"corpus check {check.name} failed: "
                                                   f"{type(e).__name__}: {e}", "check-error"))
             continue
+        finally:
+            if options.timings is not None:
+                add_timings(options.timings, {"corpus:" + check.name: perf_counter() - t0})
         for f in out.findings:
             if ruleset.rule_enabled(f.rule):
                 apply_overrides(f, ruleset)

@@ -17,7 +17,7 @@ def test_help_explains_commands():
     res = run_cli("audit", "--help")
     assert res.returncode == 0
     for opt in ("--rules", "--format", "--output", "--jobs", "--fail-on", "--strict", "--quiet",
-                "--include", "--exclude", "--field"):
+                "--include", "--exclude", "--field", "--timings"):
         assert opt in res.stdout
 
 
@@ -54,6 +54,23 @@ def test_jobs_1_and_2_give_identical_output(tmp_path):
     assert a.returncode == b.returncode == 0
     assert a.stdout == b.stdout
     validate_report(json.loads(a.stdout))
+
+
+def test_timings_go_to_stderr_and_leave_the_output_alone(tmp_path):
+    plain = run_cli("audit", "seeds/", "--output", str(tmp_path / "a"), "--jobs", "2")
+    timed = run_cli("audit", "seeds/", "--output", str(tmp_path / "b"), "--jobs", "2", "--timings")
+    assert plain.returncode == timed.returncode == 0, timed.stderr
+    assert timed.stdout == plain.stdout.replace(str(tmp_path / "a"), str(tmp_path / "b"))
+    assert (tmp_path / "a" / "report.json").read_bytes() == (tmp_path / "b" / "report.json").read_bytes()
+    assert plain.stderr == "" and timed.stderr.startswith("Timings, 5 articles")
+    rows = {m.group(1): float(m.group(2)) for m in
+            re.finditer(r"^  (\S+(?: \S+)*?) +(\d+\.\d\d)(?: |$)", timed.stderr, re.M)}
+    for step in ("attribution.statements", "consistency.date", "duplicate.line", "read",
+                 "fingerprint:duplicate.near", "corpus:reuse.passage", "report:report.json and HTML"):
+        assert step in rows, (step, timed.stderr)
+    total = rows.pop("all per-article steps")
+    per_article = [v for k, v in rows.items() if ":" not in k or k.startswith("fingerprint:")]
+    assert abs(sum(per_article) - total) <= 0.005 * len(per_article) + 0.01   # rounded to 0.01 s
 
 
 def test_bad_inputs_are_reported_and_run_goes_on(tmp_path):

@@ -87,6 +87,22 @@ def test_step_timings_name_every_step_and_change_nothing(ruleset, monkeypatch):
     assert "test.broken" in timings and any("test.broken" in e.message for e in res.errors)
 
 
+def test_run_timings_are_gathered_from_every_engine_and_change_nothing(ruleset):
+    """``AuditOptions.timings`` (``--timings``): the same steps from the serial engine, the
+    process pool and Dask, reading and the corpus checks among them; the same report."""
+    from auditor.checks import load_all
+    reg = load_all()
+    steps = {c.name for c in reg.article_checks()} | {"fingerprint:" + c.name for c in reg.corpus_checks()} | \
+        {"read", "prepare", "reliability", "pack", "finish"} | {"corpus:" + c.name for c in reg.corpus_checks()}
+    plain = report(ruleset, jobs=1)
+    for kw in ({"jobs": 1}, {"jobs": 2, "chunksize": 1}, {"engine": "dask", "jobs": 2}):
+        timings: dict[str, float] = {}
+        assert report(ruleset, timings=timings, **kw) == plain, kw
+        assert set(timings) == steps, (kw, set(timings) ^ steps)
+        assert all(v >= 0 for v in timings.values()) and timings["read"] > 0 and \
+            timings["attribution.statements"] > 0, kw
+
+
 def test_dask_groups_band_keys_by_a_shuffle_with_the_same_clusters(ruleset):
     """Real BBC near-duplicates: candidates grouped on the cluster give the local engine's report."""
     from auditor.dask_engine import run_units

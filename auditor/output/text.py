@@ -25,6 +25,30 @@ def summary_line(result: AuditResult) -> str:
     return "Summary: " + ", ".join(parts)
 
 
+def timings_table(timings: dict[str, float], articles: int) -> str:
+    """``--timings``: where a run's time went, step by step, largest first.
+
+    Per-article steps are seconds summed over the processes that ran them (with several jobs
+    they add up to more than the run took), with their share of all per-article time; the
+    corpus checks (``corpus:<check>``) and any other step are seconds of the run itself."""
+    per = {k: v for k, v in timings.items() if ":" not in k or k.startswith("fingerprint:")}
+    rest = {k: v for k, v in timings.items() if k not in per}
+    total = sum(per.values())
+    n = max(1, articles)
+    lines = [f"Timings, {articles:,} article{'s' if articles != 1 else ''}: per-article steps "
+             f"(seconds summed over the processes that ran them)",
+             f"  {'step':<38} {'seconds':>9} {'ms/article':>11} {'share':>7}"]
+    for k, v in sorted(per.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = f"{100 * v / total:6.1f}%" if total > 0 else ""
+        lines.append(f"  {k:<38} {v:>9.2f} {1000 * v / n:>11.3f} {share:>7}")
+    lines.append(f"  {'all per-article steps':<38} {total:>9.2f} {1000 * total / n:>11.3f}")
+    if rest:
+        lines.append("Corpus checks and the report (seconds of the run)")
+        for k, v in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0])):
+            lines.append(f"  {k:<38} {v:>9.2f}")
+    return "\n".join(lines)
+
+
 def render_text(result: AuditResult, fh: IO[str], min_severity: Severity | None = None,
                 color: bool = False) -> None:
     by_article: dict[str, list] = {}

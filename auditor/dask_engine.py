@@ -97,8 +97,8 @@ def run_units(units: Iterable, ruleset, options, engine_out: dict) -> Iterator[A
     try:
         rs = dask.delayed(ruleset, pure=True)        # one key in the graph, shipped once
         bag = db.from_sequence(list(enumerate(parts)), npartitions=len(parts))
-        results = client.persist(bag.map(_process_partition, rs, options.ingest,
-                                                 options.timings is not None))
+        timed = options.timings is not None
+        results = client.persist(bag.map(_process_partition, rs, options.ingest, timed))
         pairs_future = client.compute(candidate_pairs_bag(results, shufflers)) if shufflers else None
         counts: dict[int, int] = {}
         # Partition by partition, in order: memory on the client stays at one partition.

@@ -142,16 +142,12 @@ def process_unit(unit, ruleset: RuleSet, ingest: IngestOptions,
     ``timed``: each article's result carries the seconds of its steps (``timings``), ``read``
     among them: reading and parsing it."""
     out: list[ArticleResult | IngestError] = []
-    if not timed:
-        for item in read_unit(unit, ingest):
-            out.append(item if isinstance(item, IngestError) else process_article(item, ruleset))
-        return out
     t = perf_counter()
     for item in read_unit(unit, ingest):
         if isinstance(item, IngestError):
             out.append(item)
         else:
-            timings = {"read": perf_counter() - t}
+            timings = {"read": perf_counter() - t} if timed else None
             res = process_article(item, ruleset, timings)
             res.timings = timings
             out.append(res)

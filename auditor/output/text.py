@@ -25,13 +25,17 @@ def summary_line(result: AuditResult) -> str:
     return "Summary: " + ", ".join(parts)
 
 
+RUN_STEPS = ("corpus:", "report:")     # steps of the run as a whole, not of each article
+
+
 def timings_table(timings: dict[str, float], articles: int) -> str:
     """``--timings``: where a run's time went, step by step, largest first.
 
     Per-article steps are seconds summed over the processes that ran them (with several jobs
     they add up to more than the run took), with their share of all per-article time; the
-    corpus checks (``corpus:<check>``) and any other step are seconds of the run itself."""
-    per = {k: v for k, v in timings.items() if ":" not in k or k.startswith("fingerprint:")}
+    corpus checks (``corpus:<check>``) and the report writing (``report:...``) are seconds of
+    the run itself."""
+    per = {k: v for k, v in timings.items() if not k.startswith(RUN_STEPS)}
     rest = {k: v for k, v in timings.items() if k not in per}
     total = sum(per.values())
     n = max(1, articles)

@@ -19,6 +19,7 @@ from . import TOOL_NAME, __version__, reliability
 from .checks import ArticleContext, CorpusContext, CorpusItem, load_all
 from .ingest import IngestOptions, count_jsonl_files, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
+from .parallel import fork_map
 from .prepare import locate_headline
 from .rules import RegexTimeout, RuleSet
 from .spool import ArticleSpool, FindingStore, SpooledList, pack
@@ -177,34 +178,6 @@ def run_article_stage(units: Iterable, ruleset: RuleSet, options: AuditOptions,
                   initargs=(ruleset, options.ingest, options.timings is not None)) as pool:
         for batch in pool.imap(_work, units, chunksize=options.chunksize):
             yield from batch
-
-
-_FORKED: dict[str, Callable[[Any], Any]] = {}
-
-
-def _forked_call(arg: Any) -> Any:
-    return _FORKED["fn"](arg)
-
-
-def fork_map(jobs: int) -> Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]] | None:
-    """A ``CorpusContext.map`` for the corpus stage: each call forks ``jobs`` processes, which
-    see the stage's state as it is at that moment (spools, fingerprints, closures), and yields
-    ``fn``'s results in the items' order. None with one job or where processes cannot fork."""
-    if jobs < 2 or "fork" not in mp.get_all_start_methods():
-        return None
-
-    def run(fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        items = list(items)
-        if len(items) < 2:
-            yield from map(fn, items)
-            return
-        _FORKED["fn"] = fn
-        try:
-            with mp.get_context("fork").Pool(min(jobs, len(items))) as pool:
-                yield from pool.imap(_forked_call, items)
-        finally:
-            _FORKED.pop("fn", None)
-    return run
 
 
 # report-entry keys only the report needs; the corpus checks get the entry without them

@@ -265,15 +265,19 @@ class AuditResult:
         by_sev = {s.value: 0 for s in Severity}
         by_family: dict[str, int] = {}
         by_rule: dict[str, int] = {}
-        active = [f for f in self.findings if not f.suppressed]
-        for f in active:
+        active = suppressed = 0
+        for f in self.findings:         # streamed: the findings may be on disk (FindingStore)
+            if f.suppressed:
+                suppressed += 1
+                continue
+            active += 1
             by_sev[f.severity.value] += 1
             by_family[f.family] = by_family.get(f.family, 0) + 1
             by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
         return {
             "articles": len(self.articles),
-            "findings": len(active),
-            "suppressed": len(self.findings) - len(active),
+            "findings": active,
+            "suppressed": suppressed,
             "errors": len(self.errors),
             "by_severity": by_sev,
             "by_family": dict(sorted(by_family.items())),

@@ -170,7 +170,9 @@ class SpooledList(Sequence):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self._n))]
+            keys = [str(k) for k in range(*i.indices(self._n))]
+            blobs = dict(self._spool.blobs(keys))           # read in file order, at once
+            return [pickle.loads(blobs[k]) for k in keys]
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
@@ -204,6 +206,7 @@ class FindingStore:
         self._base: list[int] = []          # the place of its first finding in adding order
         self._n = 0
         self._extra: list[tuple[int, Finding]] = []     # (place in adding order, finding)
+        self._by_article: dict[str, list[tuple[int, Finding]]] | None = None   # _extra by article
 
     def add(self, aid: str, findings: list[Finding]) -> None:
         own = [f for f in findings if f.article == aid]
@@ -211,6 +214,7 @@ class FindingStore:
         if len(own) < len(findings):        # findings on another article sort with that one
             places = [k for k, f in enumerate(findings) if f.article == aid]
             self._extra.extend((self._n + k, f) for k, f in enumerate(findings) if f.article != aid)
+            self._by_article = None
         if own:
             self._spool.add(str(len(self._ids)), pickle.dumps((places, own), protocol=5))
         self._ids.append(aid)
@@ -220,35 +224,56 @@ class FindingStore:
     def add_extra(self, findings: Iterable[Finding]) -> None:
         for f in findings:
             self._extra.append((self._n, f))
+            self._by_article = None
             self._n += 1
 
     def __len__(self) -> int:
         return self._n
 
-    def __iter__(self) -> Iterator[Finding]:
-        known = set(self._ids)
-        extras: dict[str, list[tuple[int, Finding]]] = {}
-        for k, f in self._extra:
-            extras.setdefault(f.article, []).append((k, f))
+    @property
+    def ids(self) -> list[str]:
+        """The articles' ids, in the order added."""
+        return self._ids
 
-        def key(item: tuple[int, Finding]) -> tuple:
-            return item[1].sort_key() + (item[0],)
+    def _extras(self) -> dict[str, list[tuple[int, Finding]]]:
+        """The extra findings by article (kept until more are added)."""
+        if self._by_article is None:
+            self._by_article = {}
+            for k, f in self._extra:
+                self._by_article.setdefault(f.article, []).append((k, f))
+        return self._by_article
 
-        for lo in range(0, len(self._ids), SpooledList.BATCH):
-            hi = min(lo + SpooledList.BATCH, len(self._ids))
-            blobs = dict(self._spool.blobs(str(k) for k in range(lo, hi)))     # those it holds
-            for k in range(lo, hi):
-                blob = blobs.get(str(k))
-                places, own = pickle.loads(blob) if blob is not None else (None, [])
-                extra = extras.get(self._ids[k])
-                if not extra:
-                    yield from own
-                    continue
+    @staticmethod
+    def _key(item: tuple[int, Finding]) -> tuple:
+        return item[1].sort_key() + (item[0],)
+
+    def _articles(self, lo: int, hi: int, extras: dict[str, list[tuple[int, Finding]]]) -> list[list[Finding]]:
+        blobs = dict(self._spool.blobs(str(k) for k in range(lo, hi)))     # those it holds
+        out = []
+        for k in range(lo, hi):
+            blob = blobs.get(str(k))
+            places, own = pickle.loads(blob) if blob is not None else (None, [])
+            extra = extras.get(self._ids[k])
+            if extra:
                 base = self._base[k]
                 mine = [(base + (i if places is None else places[i]), f) for i, f in enumerate(own)]
-                yield from (f for _, f in sorted(mine + extra, key=key))
+                own = [f for _, f in sorted(mine + extra, key=self._key)]
+            out.append(own)
+        return out
+
+    def for_articles(self, lo: int, hi: int) -> list[list[Finding]]:
+        """The findings of the articles added ``lo``-th to ``hi``-th (``ids[lo:hi]``), one
+        list per article, in the order iteration gives them; only these are read from disk."""
+        return self._articles(max(0, lo), min(hi, len(self._ids)), self._extras())
+
+    def __iter__(self) -> Iterator[Finding]:
+        extras = self._extras()
+        for lo in range(0, len(self._ids), SpooledList.BATCH):
+            for own in self._articles(lo, min(lo + SpooledList.BATCH, len(self._ids)), extras):
+                yield from own
+        known = set(self._ids)
         rest = [kf for kf in self._extra if kf[1].article not in known]
-        yield from (f for _, f in sorted(rest, key=key))
+        yield from (f for _, f in sorted(rest, key=self._key))
 
     def close(self) -> None:
         self._spool.close()

@@ -285,3 +285,83 @@ def test_a_file_name_destination_puts_pages_beside_it(tmp_path):
     page = (tmp_path / "audit_files" / "articles" / page_name("alpha.txt")).read_text()
     assert 'href="../../audit.html"' in page and 'href="../assets/report.css"' in page
     assert (tmp_path / "audit_files" / "clusters" / "reuse-2.html").is_file()
+
+
+# -- streaming and forked page writers -------------------------------------------------------------
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def audited(ruleset):
+    """A real audit of the seeds and fixture articles: entries and findings in the pipeline's
+    spools, near-duplicate clusters among them."""
+    from auditor.pipeline import AuditOptions, audit
+    from conftest import SEEDS
+    return audit([str(SEEDS), str(FIX / "articles"), str(FIX.parent / "duplicates" / "bbc")],
+                 ruleset, AuditOptions(jobs=1))
+
+
+def test_pages_are_the_same_a_batch_at_a_time_and_on_two_processes(tmp_path, audited):
+    from auditor.spool import FindingStore, SpooledList
+    assert isinstance(audited.findings, FindingStore) and isinstance(audited.articles, SpooledList)
+    assert audited.clusters and len(audited.articles) > 10
+    get("html").render(audited, str(tmp_path / "one"))
+    get("html").render(audited, str(tmp_path / "two"), jobs=2, batch=3)
+    in_memory = AuditResult(audited.tool, list(audited.articles), list(audited.findings),
+                            audited.clusters, audited.errors, load=audited.load)
+    get("html").render(in_memory, str(tmp_path / "lists"), batch=4)
+    one = tree(tmp_path / "one")
+    assert len([k for k in one if k.startswith("articles/")]) == len(audited.articles)
+    assert any(k.startswith("clusters/") for k in one)
+    assert tree(tmp_path / "two") == one
+    assert tree(tmp_path / "lists") == one
+
+
+def spooled_result(n: int, per_article: int) -> AuditResult:
+    """n articles of ``per_article`` findings each, in the pipeline's spools."""
+    from auditor.spool import FindingStore, SpooledList
+    records, store = SpooledList(), FindingStore()
+    for i in range(n):
+        aid = f"feed/{i:04d}.txt"
+        records.append({"id": aid, "path": aid, "title": f"Story {i}", "outlet": "Herald",
+                        "published": {"value": "2025-05-01", "provenance": "metadata"}})
+        store.add(aid, [Finding("duplicate.line", Severity.INFO, aid, k + 1, 1, 10 * k, 10 * k + 4,
+                                "text", f"Finding {k}.") for k in range(per_article)])
+    return AuditResult({"name": "auditor", "version": "0"}, records, store, [], [])
+
+
+def test_the_writer_holds_one_batch_of_findings_at_a_time(tmp_path, monkeypatch):
+    """Every finding the store hands out is watched until it is freed: when the writer asks
+    for the next batch, or the summary for the next finding, no more than one batch's
+    findings may still be alive (the writer's batch, or the batch the store reads when
+    iterated: ``SpooledList.BATCH`` articles)."""
+    from auditor.spool import FindingStore, SpooledList
+    n, each = 1200, 2
+    result = spooled_result(n, each)
+    alive: set[int] = set()         # ids of the findings handed out and not yet freed
+    peak, asked = [0], []
+    for_articles, iterate = FindingStore.for_articles, FindingStore.__iter__
+
+    def spy(self, lo, hi):
+        peak[0] = max(peak[0], len(alive))
+        asked.append(hi - lo)
+        got = for_articles(self, lo, hi)
+        alive.update(id(f) for found in got for f in found)
+        return got
+
+    def watched(self):
+        for f in iterate(self):
+            peak[0] = max(peak[0], len(alive))
+            alive.add(id(f))
+            yield f
+    monkeypatch.setattr(Finding, "__del__", lambda self: alive.discard(id(self)), raising=False)
+    monkeypatch.setattr(FindingStore, "for_articles", spy)
+    monkeypatch.setattr(FindingStore, "__iter__", watched)
+    done = []
+    get("html").render(result, str(tmp_path / "o"), texts={}, batch=4, progress=done.append)
+    assert max(asked) == 4 and sum(asked) == n                 # one pass, 4 articles at a time
+    assert 0 < peak[0] <= SpooledList.BATCH * each + 1 < n * each      # + 1: the one in hand
+    assert done == sorted(done) and done[-1] == n
+    assert len(list((tmp_path / "o" / "articles").glob("*.html"))) == n
+    assert "Finding 1." in article_page(tmp_path / "o", f"feed/{n - 1:04d}.txt").read_text()

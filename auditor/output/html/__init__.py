@@ -33,13 +33,16 @@ import jinja2
 from markupsafe import Markup
 
 from ...model import Article, AuditResult, Finding
+from ...parallel import fork_map
+from ...spool import FindingStore
 from .. import register, write_atomic
 from .highlight import FAMILIES, SEVERITY_RANK, Mark, family_class, highlight, slug, snippet
 from .svg import MARKED, chain_diagram, score_histogram
 
 GENERATOR = "auditor-html-report"
 ASSETS = ("report.css", "report.js")
-BATCH = 5000            # articles whose texts are read again at a time
+PAGE_BATCH = 200        # articles a task of the page writer renders (entries, findings and
+                        # texts read at once)
 NOSCRIPT_ROWS = 1000    # rows of the plain table shown when scripts are off
 
 TextSource = "Mapping[str, str | Article] | Callable[[Iterable[str]], Mapping[str, str | Article]] | None"
@@ -185,24 +188,67 @@ def text_state(text: str | None, findings: list[Finding]) -> str:
 
 
 # -- the renderer ------------------------------------------------------------------------------
+def _family_order(family: str) -> tuple:
+    return (FAMILIES.index(family) if family in FAMILIES else 99, family)
+
+
+def _facts(rec: dict[str, Any], findings: list[Finding]) -> tuple:
+    """What the index keeps of one article: id, title, outlet, date, score, grade, the
+    counts of its findings by (family, severity) (suppressed ones left out), and the
+    families of all its findings."""
+    rel = _as_dict(rec.get("reliability"))
+    counts = Counter((f.family, f.severity.value) for f in findings if not f.suppressed)
+    return (rec["id"], rec.get("title") or "", rec.get("outlet") or "",
+            str(_as_dict(rec.get("published")).get("value") or ""), _num(rel.get("score")),
+            str(rel.get("grade") or ""), dict(counts), {f.family for f in findings})
+
+
 class Report:
-    def __init__(self, result: AuditResult, layout: Layout | None, texts: Any = None):
+    """The pages of one report. The article entries and findings are read a batch of
+    ``batch`` articles at a time (from the pipeline's spools after an audit), so memory holds
+    each article's id and title and a few counts, never the corpus's findings or entries.
+
+    ``jobs`` > 1: the article pages are rendered by that many forked processes (the same
+    bytes as one). ``progress``: called with the count of article pages written."""
+
+    def __init__(self, result: AuditResult, layout: Layout | None, texts: Any = None, jobs: int = 1,
+                 progress: Callable[[int], None] | None = None, batch: int = PAGE_BATCH):
         self.result = result
         self.layout = layout
-        self.by_article: dict[str, list[Finding]] = {}
-        for f in result.findings:
-            self.by_article.setdefault(f.article, []).append(f)
-        self.ids = [a["id"] for a in result.articles]
+        self.jobs, self.progress, self.batch = jobs, progress, max(1, batch)
+        self.ids: list[str] = []
+        self.titles: dict[str, str | None] = {}
+        for rec in result.articles:             # streamed: each entry goes once read
+            self.ids.append(rec["id"])
+            self.titles[rec["id"]] = rec.get("title")
         self.known = set(self.ids)
-        self.records = {a["id"]: a for a in result.articles}
-        self.families = sorted({f.family for f in result.findings},
-                               key=lambda x: (FAMILIES.index(x) if x in FAMILIES else 99, x))
+        found = result.findings
+        if isinstance(found, FindingStore) and found.ids == self.ids:
+            self._findings = found.for_articles
+        else:                                   # a list (already in memory): grouped once
+            by_article: dict[str, list[Finding]] = {}
+            for f in found:
+                by_article.setdefault(f.article, []).append(f)
+            self._findings = lambda lo, hi: [by_article.get(a, []) for a in self.ids[lo:hi]]
         self.clusters_of: dict[str, list[int]] = {}
         for i, c in enumerate(result.clusters):
             for m in c.members:
                 self.clusters_of.setdefault(str(m.get("article")), []).append(i)
         self.loader = _text_loader(result, texts) if layout else None
         self.written: set[str] = set()
+        self._facts: list[tuple] | None = None          # per article, from ``_walk``
+        self._members: dict[str, tuple] = {}            # cluster members' entries and findings
+
+    @property
+    def families(self) -> list[str]:
+        """The families of the report's findings, in the report's order."""
+        return sorted({fam for fact in self.facts() for fam in fact[7]}, key=_family_order)
+
+    def facts(self) -> list[tuple]:
+        """``_facts`` of every article, in order (gathered while the pages are written)."""
+        if self._facts is None:
+            self._walk(render=False)
+        return self._facts
 
     # links
     def href(self, from_page: str, to: str) -> str:
@@ -231,46 +277,37 @@ class Report:
         res = self.result
         summary = res.summary()
         page = self.layout.index if self.layout else "index.html"
-        fam_index = {f: i for i, f in enumerate(self.families)}
-        grid = {f: {"error": 0, "warning": 0, "info": 0} for f in self.families}
+        families = self.families
+        fam_index = {f: i for i, f in enumerate(families)}
+        grid = {f: {"error": 0, "warning": 0, "info": 0} for f in families}
         rows, scores = [], []
-        for rec in res.articles:
-            aid = rec["id"]
-            counts = [0] * (3 * len(self.families))
-            total = 0
-            for f in self.by_article.get(aid, ()):
-                if f.suppressed:
-                    continue
-                k = fam_index[f.family] * 3 + (3 - SEVERITY_RANK.get(f.severity.value, 1))
-                counts[k] += 1
-                grid[f.family][f.severity.value] += 1
-                total += 1
-            rel = _as_dict(rec.get("reliability"))
-            score = _num(rel.get("score"))
+        for aid, title, outlet, date, score, grade, found, _ in self.facts():
+            counts = [0] * (3 * len(families))
+            for (fam, sev), k in found.items():
+                counts[fam_index[fam] * 3 + (3 - SEVERITY_RANK.get(sev, 1))] += k
+                grid[fam][sev] += k
+            total = sum(found.values())
             if score is not None:
                 scores.append(score)
-            pub = _as_dict(rec.get("published"))
-            rows.append([aid, rec.get("title") or "", rec.get("outlet") or "",
-                         str(pub.get("value") or ""), score, str(rel.get("grade") or ""),
+            rows.append([aid, title, outlet, date, score, grade,
                          self.article_href(page, aid) or "", counts if total else 0, total])
         top = max([sum(v.values()) for v in grid.values()] or [1]) or 1
         fam_rows = [{"family": f, "cls": family_class(f), "counts": grid[f], "total": sum(grid[f].values()),
-                     "pct": round(100 * sum(grid[f].values()) / top, 1)} for f in self.families]
+                     "pct": round(100 * sum(grid[f].values()) / top, 1)} for f in families]
         clusters = []
         for i, c in enumerate(res.clusters):
             members = []
             for m in c.members:
                 aid = str(m.get("article"))
-                rec = self.records.get(aid, {})
-                members.append({"id": aid, "title": rec.get("title") or aid,
+                members.append({"id": aid, "title": self.titles.get(aid) or aid,
                                 "href": self.article_href(page, aid),
                                 "similarity": _num(m.get("similarity")), "original": bool(m.get("original"))})
             clusters.append({"kind": c.kind, "similarity": c.similarity, "members": members,
                              "href": self.href(page, self.layout.cluster(i, c.kind)) if self.layout else None})
-        data = {"families": self.families, "articles": rows}
+        data = {"families": families, "articles": rows}
         return {
             **self.common(page), "page": "index", "summary": summary, "fam_rows": fam_rows,
-            "families": [{"name": f, "cls": family_class(f)} for f in self.families],
+            "families": [{"name": f, "cls": family_class(f)} for f in families],
             "hist": score_histogram(scores) if scores else None,
             "unscored": len(res.articles) - len(scores), "clusters": clusters,
             "cluster_kinds": Counter(c.kind for c in res.clusters),
@@ -280,11 +317,11 @@ class Report:
         }
 
     # -- article pages ----------------------------------------------------------------------
-    def article_context(self, pos: int, loaded: Any) -> dict[str, Any]:
-        rec = self.result.articles[pos]
+    def article_context(self, pos: int, rec: dict[str, Any], findings: list[Finding],
+                        loaded: Any) -> dict[str, Any]:
+        """The page of the ``pos``-th article: its entry, its findings and its text."""
         aid = rec["id"]
         page = self.layout.article(aid)
-        findings = self.by_article.get(aid, [])
         text = _text_of(loaded)
         state = text_state(text, findings)
         marks = [Mark(i + 1, f.start, f.end, f.family, f.severity.value, f.rule, f.message, f.suppressed)
@@ -306,7 +343,7 @@ class Report:
                 else:
                     href = self.article_href(page, ra, at)
                 related.append({"article": ra, "same": ra == aid, "href": href,
-                                "title": (self.records.get(ra) or {}).get("title"),
+                                "title": self.titles.get(ra),
                                 "line": r.get("line"), "column": r.get("column"),
                                 "text": _short(r.get("text", ""), 300)})
             entries.append({
@@ -385,13 +422,13 @@ class Report:
             "published": {"value": pub.get("value"), "provenance": pub.get("provenance"),
                           "window": window, "evidence": evidence},
             "reliability": reliability, "label": label,
-            "prev": {"href": self.article_href(page, prev_id), "title": self.records[prev_id].get("title")
-                     or prev_id} if prev_id else None,
-            "next": {"href": self.article_href(page, next_id), "title": self.records[next_id].get("title")
-                     or next_id} if next_id else None,
+            "prev": {"href": self.article_href(page, prev_id), "title": self.titles[prev_id] or prev_id}
+            if prev_id else None,
+            "next": {"href": self.article_href(page, next_id), "title": self.titles[next_id] or next_id}
+            if next_id else None,
             "position": pos + 1, "count": len(self.ids),
             "fam_counts": [{"name": k, "cls": family_class(k), "n": fam_counts[k]}
-                           for k in self.families if fam_counts.get(k)],
+                           for k in sorted(fam_counts, key=_family_order)],
             "n_active": len(active),
             "clusters": [{"href": self.href(page, self.layout.cluster(i, self.result.clusters[i].kind)),
                           "kind": self.result.clusters[i].kind,
@@ -409,16 +446,15 @@ class Report:
         members = []
         for m in c.members:
             aid = str(m.get("article"))
-            rec = self.records.get(aid, {})
+            title, outlet, date, found = self._members.get(aid, (None, None, None, []))
             text = _text_of(loaded.get(aid))
-            if text is not None and text_state(text, self.by_article.get(aid, [])) != "ok":
+            if text is not None and text_state(text, found) != "ok":
                 text = None
-            members.append({"id": aid, "title": rec.get("title") or aid, "outlet": rec.get("outlet"),
-                            "date": _as_dict(rec.get("published")).get("value"),
+            members.append({"id": aid, "title": title or aid, "outlet": outlet, "date": date,
                             "href": self.article_href(page, aid), "similarity": _num(m.get("similarity")),
                             "original": bool(m.get("original")), "text": text, "marked": None,
                             "shared": None,
-                            "spans": [_short(f.text, 300) for f in self.by_article.get(aid, [])
+                            "spans": [_short(f.text, 300) for f in found
                                       if f.family in ("reuse", "duplicate") and f.text][:20]})
         ref = next((k for k, m in enumerate(members) if m["original"]), 0)
         have = [k for k, m in enumerate(members) if m["text"] is not None]
@@ -435,9 +471,11 @@ class Report:
                 "data": {"members": len(members)}}
 
     # -- writing ----------------------------------------------------------------------------
-    def write(self, rel: str, html: str) -> None:
-        write_atomic(self.layout.path(rel), html)
-        self.written.add(os.path.normcase(self.layout.path(rel)))
+    def write(self, rel: str, html: str) -> str:
+        path = self.layout.path(rel)
+        write_atomic(path, html)
+        self.written.add(os.path.normcase(path))
+        return os.path.normcase(path)
 
     def render_all(self) -> None:
         self.write_assets()
@@ -451,16 +489,48 @@ class Report:
             self.write(self.layout.asset(name), asset(name))
 
     def write_articles(self) -> None:
-        tpl = _ENV.get_template("article.html.j2")
-        for b in range(0, len(self.ids), BATCH):
-            ids = self.ids[b:b + BATCH]
-            loaded = self.loader(ids) if self.loader else {}
-            for k, aid in enumerate(ids):
-                self.write(self.layout.article(aid), tpl.render(**self.article_context(b + k, loaded.get(aid))))
+        self._walk(render=True)
+
+    def _walk(self, render: bool) -> None:
+        """Every article a batch at a time: its ``_facts``, the cluster members' entries and
+        findings, and (``render``) its page, on ``jobs`` forked processes when there are
+        several batches. Results are gathered in order, so the pages and the facts are the
+        same whatever the number of processes."""
+        n = len(self.ids)
+        spans = [(lo, min(lo + self.batch, n)) for lo in range(0, n, self.batch)]
+        work = functools.partial(self._batch, render=render)
+        pmap = fork_map(self.jobs) if render and len(spans) > 1 else None
+        facts: list[tuple] = []
+        for (lo, hi), (got, members, written) in zip(spans, (pmap or map)(work, spans)):
+            facts.extend(got)
+            self._members.update(members)
+            self.written.update(written)
+            if render and self.progress:
+                self.progress(hi)
+        self._facts = facts
+
+    def _batch(self, span: tuple[int, int], render: bool) -> tuple[list[tuple], dict[str, tuple], list[str]]:
+        lo, hi = span
+        recs = self.result.articles[lo:hi]
+        found = self._findings(lo, hi)
+        loaded = self.loader(self.ids[lo:hi]) if (render and self.loader) else {}
+        tpl = _ENV.get_template("article.html.j2") if render else None
+        facts, members, written = [], {}, []
+        for k, (rec, fs) in enumerate(zip(recs, found)):
+            aid = rec["id"]
+            if render:
+                ctx = self.article_context(lo + k, rec, fs, loaded.get(aid))
+                written.append(self.write(self.layout.article(aid), tpl.render(**ctx)))
+            facts.append(_facts(rec, fs))
+            if aid in self.clusters_of:
+                members[aid] = (rec.get("title"), rec.get("outlet"),
+                                _as_dict(rec.get("published")).get("value"), fs)
+        return facts, members, written
 
     def write_clusters(self) -> None:
         if not self.result.clusters:
             return
+        self.facts()                    # the members' entries and findings
         tpl = _ENV.get_template("cluster.html.j2")
         wanted = sorted({str(m.get("article")) for c in self.result.clusters for m in c.members} & self.known)
         loaded = self.loader(wanted) if (self.loader and wanted) else {}
@@ -497,17 +567,22 @@ def render_index(result: AuditResult) -> str:
 class HtmlRenderer:
     name = "html"
 
-    def render(self, result: AuditResult, destination: "str | IO[str]", texts: Any = None) -> None:
+    def render(self, result: AuditResult, destination: "str | IO[str]", texts: Any = None,
+               jobs: int = 1, progress: Callable[[int], None] | None = None,
+               batch: int = PAGE_BATCH) -> None:
         """Write the report folder ``destination`` (or ``X.html`` plus ``X_files/``).
 
         A stream gets index.html alone, self-contained. ``texts``: a mapping id -> text
         (or Article), or a ``load(ids)`` function; default: ``result.load``, else the
-        articles' files read again.
+        articles' files read again. ``jobs``: processes rendering the article pages (forked;
+        the same bytes for any number). ``progress``: called with the count of article pages
+        written. ``batch``: articles whose texts one ``load`` call reads.
         """
         if not isinstance(destination, str):
             destination.write(render_index(result))
             return
-        Report(result, Layout(destination), texts).render_all()
+        Report(result, Layout(destination), texts, jobs=jobs, progress=progress,
+               batch=batch).render_all()
 
 
 register(HtmlRenderer())

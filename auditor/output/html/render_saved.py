@@ -7,6 +7,8 @@ import os
 from ...model import AuditResult
 from .sources import file_loader
 
+FILE_BATCH = 5000
+
 
 def load_report(path: str) -> AuditResult:
     """The result a report JSON holds; ValueError when it is not one (schema-checked)."""
@@ -35,5 +37,7 @@ def render_saved(report_json: str, output_dir: str, ruleset=None) -> int:
     result = load_report(report_json)
     base = os.path.dirname(os.path.abspath(report_json))
     loader = file_loader(result.articles, [os.getcwd(), base, os.path.dirname(base)], ruleset)
-    HtmlRenderer().render(result, output_dir, texts=loader)
+    # the files are read again in order, FILE_BATCH articles a pass: a JSON Lines file of many
+    # articles is not read once per small batch
+    HtmlRenderer().render(result, output_dir, texts=loader, batch=FILE_BATCH)
     return len(result.articles)

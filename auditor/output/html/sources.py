@@ -53,19 +53,23 @@ def file_loader(records: list[dict[str, Any]], base_dirs: Iterable[str] = (),
             # the k-th article read from a file is the k-th record with that path: ids depend on
             # the folder the audit was given, the order in a file does not
             members = by_path[path]
+            left = len(wanted.intersection(members))
             try:
                 k = 0
                 for unit in plan_units([real], options):
                     for a in read_unit(unit, options):
                         if isinstance(a, IngestError):
                             continue
-                        if k >= len(members):
+                        if k >= len(members) or not left:
                             break
                         aid = members[k]
                         k += 1
                         if aid in wanted:
                             a = dataclasses.replace(a, id=aid, path=path)
                             out[aid] = locate_headline(strip_markers(a)[0], ruleset)
+                            left -= 1
+                    if not left:
+                        break           # the rest of the file holds none of them
             except OSError:
                 continue
         return out

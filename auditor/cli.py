@@ -129,21 +129,25 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
         options.archive = _archive_or_exit(archive, ruleset)
     if timings:
         options.timings = {}
+    from .output import get
+    from .output.text import summary_line, timings_table
     progress = make_progress(paths, options.ingest, quiet or fmt == "json")
     options.progress = progress
     try:
         result = audit(list(paths), ruleset, options)
+        if output_dir:
+            t0 = time.perf_counter()
+            progress.phase("writing report.json", None, unit=None)
+            get("json").render(result, os.path.join(output_dir, "report.json"))
+            progress.phase("writing the HTML report", len(result.articles))
+            # the article pages on --jobs processes (forked: not beside a Dask client)
+            get("html").render(result, output_dir, progress=progress,
+                               jobs=options.jobs if options.engine == "local" else 1)
+            if timings:
+                options.timings["report:report.json and HTML"] = time.perf_counter() - t0
     finally:
         progress.close()
     report_errors(result)
-    from .output import get
-    from .output.text import summary_line, timings_table
-    if output_dir:
-        t0 = time.perf_counter()
-        get("json").render(result, os.path.join(output_dir, "report.json"))
-        get("html").render(result, output_dir)
-        if timings:
-            options.timings["report:report.json and HTML"] = time.perf_counter() - t0
     if fmt == "json":
         get("json").render(result, sys.stdout)
     elif quiet:

@@ -31,7 +31,10 @@ class AuditOptions:
     jobs: int = 1
     ingest: IngestOptions = field(default_factory=IngestOptions)
     chunksize: int = 4             # units per process-pool task
-    progress: Callable[[int], None] | None = None      # called with the count of articles done
+    # Called with the count of articles done. When it also has ``phase(desc, total, unit)``
+    # (``auditor.progress.Progress``), it is told when the corpus checks start and is then
+    # called with the count of corpus checks done.
+    progress: Callable[[int], None] | None = None
     stdin: Any = None
     engine: str = "local"          # local (serial or process pool) | dask
     scheduler: str | None = None   # dask.distributed scheduler address; None: a local cluster
@@ -321,7 +324,11 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
             name: {(ids[a], ids[b]) for a, b in pairs}
             for name, pairs in engine_out["candidates"].items()}
     corpus_found: list[Finding] = []
-    for check in load_all().corpus_checks():
+    checks = load_all().corpus_checks()
+    phase = getattr(options.progress, "phase", None)
+    if phase is not None:
+        phase("corpus checks", len(checks), "check")
+    for done, check in enumerate(checks, 1):
         t0 = perf_counter()
         try:
             out = check.run(items.get(check.name, []), cctx)
@@ -332,6 +339,8 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
         finally:
             if options.timings is not None:
                 add_timings(options.timings, {"corpus:" + check.name: perf_counter() - t0})
+            if phase is not None:
+                options.progress(done)
         for f in out.findings:
             if ruleset.rule_enabled(f.rule):
                 apply_overrides(f, ruleset)

@@ -2,7 +2,9 @@
 
 Silent when stderr is not a terminal or with --quiet. The total is estimated
 before the run from the inputs (one article per file, one per non-blank JSON
-Lines record), so the bar can say how long is left.
+Lines record), so the bar can say how long is left. After the articles, the same
+bar follows the rest of the run (``Progress.phase``): the corpus checks, one
+count per check, and the writing of the report, one count per article page.
 """
 from __future__ import annotations
 
@@ -33,14 +35,23 @@ def estimate_total(sources: Iterable[str], options: IngestOptions) -> int | None
 
 
 class Progress:
-    """A tqdm bar fed with the count of articles done; a no-op when not wanted."""
+    """A tqdm bar fed with the count of articles done; a no-op when not wanted.
+
+    ``phase`` ends the bar (its last line stays on screen: how many, how long) and starts
+    the next part of the run on a new one."""
 
     def __init__(self, total: int | None, enabled: bool, stream=None):
         self.bar = None
-        if enabled:
+        self.enabled, self.stream = enabled, stream or sys.stderr
+        self.done = 0
+        self._start("auditing", total, "article")
+
+    def _start(self, desc: str, total: int | None, unit: str | None) -> None:
+        if self.enabled:
             from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="article", file=stream or sys.stderr,
-                            dynamic_ncols=True, mininterval=0.5, desc="auditing")
+            timer = {"bar_format": "{desc}: {elapsed}"} if unit is None else {}
+            self.bar = tqdm(total=total, unit=unit or "it", file=self.stream, dynamic_ncols=True,
+                            mininterval=0.5, desc=desc, **timer)
         self.done = 0
 
     def __call__(self, n: int) -> None:
@@ -48,9 +59,16 @@ class Progress:
             self.bar.update(n - self.done)
             self.done = n
 
+    def phase(self, desc: str, total: int | None, unit: str | None = "article") -> None:
+        """Go on to the next part of the run: a new bar that says ``desc`` and counts ``unit``
+        from 0 (of ``total`` when known); with ``unit`` None, a timer alone."""
+        self.close()
+        self._start(desc, total, unit)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def make_progress(sources, options: IngestOptions, quiet: bool,

@@ -84,7 +84,9 @@ def common_input_options(f):
                      metavar="DIR", help="A folder of rule packs layered over the defaults (repeatable)."),
         click.option("--jobs", "-j", type=click.IntRange(1), default=os.cpu_count() or 1,
                      show_default="the machine's cores",
-                     help="Processes for the per-article stage; the output is the same for any N."),
+                     help="Processes for the per-article stage (and, in `audit`, the corpus "
+                          "checks' costly step and the HTML report's pages); the output is the "
+                          "same for any N."),
         click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
                      help="local: this machine (a process pool of --jobs); dask: a dask.distributed "
                           "cluster (needs the [dask] extra)."),

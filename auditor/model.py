@@ -9,7 +9,7 @@ import enum
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 
 class Severity(str, enum.Enum):
@@ -243,6 +243,13 @@ class ArticleResult:
     timings: dict[str, float] | None = None     # seconds per step, when the run asked for them
 
 
+def _by_article(findings: Any) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {}
+    for f in findings:
+        grouped.setdefault(f.article, []).append(f)
+    return grouped
+
+
 @dataclass(slots=True)
 class AuditResult:
     """A run's results. ``articles`` and ``findings`` are sequences that can be iterated any
@@ -260,6 +267,34 @@ class AuditResult:
     # load(ids) -> {id: Article}: reads the chosen articles again, as the checks saw them (the
     # report keeps no article text); set by the pipeline, used by the HTML report; never serialised.
     load: Any = field(default=None, repr=False, compare=False)
+
+    def findings_reader(self, ids: list[str]) -> Callable[[int, int], list[list[Finding]]]:
+        """``read(lo, hi)``: the findings of the articles ``ids[lo:hi]``, one list each, in
+        report order. When the findings wait on disk in those articles' order (the pipeline's
+        ``spool.FindingStore``), each call reads only those articles' findings; otherwise
+        they are grouped by article once, in memory."""
+        found = self.findings
+        if hasattr(found, "for_articles") and getattr(found, "ids", None) == ids:
+            return found.for_articles
+        grouped = _by_article(found)
+        return lambda lo, hi: [grouped.get(a, []) for a in ids[lo:hi]]
+
+    def per_article(self, batch: int = 256) -> Iterator[tuple[dict[str, Any], list[Finding]]]:
+        """Each article's report entry with its findings, in order, read ``batch`` articles at
+        a time when they wait on disk (see ``findings_reader``); findings on ids that are not
+        articles of the run are left out."""
+        found = self.findings
+        on_disk = getattr(found, "ids", None) if hasattr(found, "for_articles") else None
+        grouped: dict[str, list[Finding]] | None = None
+        for lo in range(0, len(self.articles), batch):
+            recs = self.articles[lo:lo + batch]
+            ids = [r["id"] for r in recs]
+            if grouped is None and on_disk is not None and on_disk[lo:lo + len(ids)] == ids:
+                lists = found.for_articles(lo, lo + len(ids))
+            else:
+                grouped = _by_article(found) if grouped is None else grouped
+                lists = [grouped.get(a, []) for a in ids]
+            yield from zip(recs, lists)
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s.value: 0 for s in Severity}

@@ -17,6 +17,8 @@ from auditor.output.html import page_name, script_json
 from auditor.output.html.diff import compare
 from auditor.output.html.highlight import Mark, highlight
 
+from conftest import spooled_result, watch_findings
+
 FIX = Path(__file__).parent / "fixtures" / "html"
 REPORT = json.loads((FIX / "report.json").read_text(encoding="utf-8"))
 GONE = next(a["id"] for a in REPORT["articles"] if "gone" in a["id"])
@@ -318,50 +320,17 @@ def test_pages_are_the_same_a_batch_at_a_time_and_on_two_processes(tmp_path, aud
     assert tree(tmp_path / "lists") == one
 
 
-def spooled_result(n: int, per_article: int) -> AuditResult:
-    """n articles of ``per_article`` findings each, in the pipeline's spools."""
-    from auditor.spool import FindingStore, SpooledList
-    records, store = SpooledList(), FindingStore()
-    for i in range(n):
-        aid = f"feed/{i:04d}.txt"
-        records.append({"id": aid, "path": aid, "title": f"Story {i}", "outlet": "Herald",
-                        "published": {"value": "2025-05-01", "provenance": "metadata"}})
-        store.add(aid, [Finding("duplicate.line", Severity.INFO, aid, k + 1, 1, 10 * k, 10 * k + 4,
-                                "text", f"Finding {k}.") for k in range(per_article)])
-    return AuditResult({"name": "auditor", "version": "0"}, records, store, [], [])
-
-
 def test_the_writer_holds_one_batch_of_findings_at_a_time(tmp_path, monkeypatch):
-    """Every finding the store hands out is watched until it is freed: when the writer asks
-    for the next batch, or the summary for the next finding, no more than one batch's
-    findings may still be alive (the writer's batch, or the batch the store reads when
-    iterated: ``SpooledList.BATCH`` articles)."""
-    from auditor.spool import FindingStore, SpooledList
+    """Only a batch of findings alive at a time (see ``conftest.watch_findings``)."""
+    from auditor.spool import SpooledList
     n, each = 1200, 2
     result = spooled_result(n, each)
-    alive: set[int] = set()         # ids of the findings handed out and not yet freed
-    peak, asked = [0], []
-    for_articles, iterate = FindingStore.for_articles, FindingStore.__iter__
-
-    def spy(self, lo, hi):
-        peak[0] = max(peak[0], len(alive))
-        asked.append(hi - lo)
-        got = for_articles(self, lo, hi)
-        alive.update(id(f) for found in got for f in found)
-        return got
-
-    def watched(self):
-        for f in iterate(self):
-            peak[0] = max(peak[0], len(alive))
-            alive.add(id(f))
-            yield f
-    monkeypatch.setattr(Finding, "__del__", lambda self: alive.discard(id(self)), raising=False)
-    monkeypatch.setattr(FindingStore, "for_articles", spy)
-    monkeypatch.setattr(FindingStore, "__iter__", watched)
+    watch = watch_findings(monkeypatch)
     done = []
     get("html").render(result, str(tmp_path / "o"), texts={}, batch=4, progress=done.append)
-    assert max(asked) == 4 and sum(asked) == n                 # one pass, 4 articles at a time
-    assert 0 < peak[0] <= SpooledList.BATCH * each + 1 < n * each      # + 1: the one in hand
+    assert max(watch.asked) == 4 and sum(watch.asked) == n      # one pass, 4 articles at a time
+    # the writer's batch, or the batch the store reads when iterated (the summary)
+    assert 0 < watch.peak <= SpooledList.BATCH * each + 1 < n * each     # + 1: the one in hand
     assert done == sorted(done) and done[-1] == n
     assert len(list((tmp_path / "o" / "articles").glob("*.html"))) == n
     assert "Finding 1." in article_page(tmp_path / "o", f"feed/{n - 1:04d}.txt").read_text()

@@ -9,7 +9,7 @@ from auditor.output import stream_atomic
 from auditor.output.json import chunks, dumps
 from auditor.pipeline import AuditOptions, audit
 
-from conftest import SEEDS
+from conftest import SEEDS, spooled_result, watch_findings
 
 
 def test_streamed_json_is_the_dumped_report_byte_for_byte(ruleset):
@@ -55,3 +55,19 @@ def test_indented_json_matches_the_standard_library_and_takes_what_orjson_does_n
         assert _indented(v) == json.dumps(v, ensure_ascii=False, indent=2)
     # a tiny float is written differently but is the same number
     assert json.loads(_indented({"x": 1.5e-7, "y": 1e-5})) == {"x": 1.5e-7, "y": 1e-5}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_writers_hold_a_batch_of_findings_at_a_time(fmt, monkeypatch):
+    import io
+
+    from auditor.output import get
+    from auditor.spool import SpooledList
+    n, each = 1200, 2
+    result = spooled_result(n, each)
+    watch = watch_findings(monkeypatch)
+    out = io.StringIO()
+    get(fmt).render(result, out)
+    assert f"Finding {each - 1}." in out.getvalue()
+    assert out.getvalue().count("Finding 0.") == n
+    assert 0 < watch.peak <= SpooledList.BATCH * each + 1 < n * each     # + 1: the one in hand

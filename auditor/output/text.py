@@ -55,13 +55,9 @@ def timings_table(timings: dict[str, float], articles: int) -> str:
 
 def render_text(result: AuditResult, fh: IO[str], min_severity: Severity | None = None,
                 color: bool = False) -> None:
-    by_article: dict[str, list] = {}
-    for f in result.findings:
-        if f.suppressed or (min_severity and f.severity.rank < min_severity.rank):
-            continue
-        by_article.setdefault(f.article, []).append(f)
-    for rec in result.articles:
-        fs = by_article.get(rec["id"], [])
+    for rec, found in result.per_article():         # a batch of articles at a time
+        fs = [f for f in found if not f.suppressed
+              and not (min_severity and f.severity.rank < min_severity.rank)]
         rel = rec.get("reliability")
         head = rec["path"] if rec["path"] == rec["id"] else f"{rec['path']} [{rec['id']}]"
         extra = ""

@@ -34,7 +34,6 @@ from markupsafe import Markup
 
 from ...model import Article, AuditResult, Finding
 from ...parallel import fork_map
-from ...spool import FindingStore
 from .. import register, write_atomic
 from .highlight import FAMILIES, SEVERITY_RANK, Mark, family_class, highlight, slug, snippet
 from .svg import MARKED, chain_diagram, score_histogram
@@ -222,14 +221,7 @@ class Report:
             self.ids.append(rec["id"])
             self.titles[rec["id"]] = rec.get("title")
         self.known = set(self.ids)
-        found = result.findings
-        if isinstance(found, FindingStore) and found.ids == self.ids:
-            self._findings = found.for_articles
-        else:                                   # a list (already in memory): grouped once
-            by_article: dict[str, list[Finding]] = {}
-            for f in found:
-                by_article.setdefault(f.article, []).append(f)
-            self._findings = lambda lo, hi: [by_article.get(a, []) for a in self.ids[lo:hi]]
+        self._findings = result.findings_reader(self.ids)
         self.clusters_of: dict[str, list[int]] = {}
         for i, c in enumerate(result.clusters):
             for m in c.members:

@@ -464,10 +464,12 @@ class Report:
 
     # -- writing ----------------------------------------------------------------------------
     def write(self, rel: str, html: str) -> str:
+        """Write one file of the report; returns its path as ``written`` keeps it."""
         path = self.layout.path(rel)
         write_atomic(path, html)
-        self.written.add(os.path.normcase(path))
-        return os.path.normcase(path)
+        key = os.path.normcase(path)
+        self.written.add(key)
+        return key
 
     def render_all(self) -> None:
         self.write_assets()

@@ -26,7 +26,6 @@ count is made after the ``corpus`` reading and the peak is reset after it (Linux
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -34,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import DATA, run, slice_corpus  # noqa: E402
+from bench_scale import parse_args, run, slice_corpus  # noqa: E402
 
 RUNNER = r"""
 import json, re, sys
@@ -86,11 +85,7 @@ print(json.dumps(out))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 37554])
-    args = ap.parse_args()
-    if not DATA.exists():
-        raise SystemExit(f"{DATA} not found: this benchmark needs the shared AllSides corpus")
+    args = parse_args(__doc__)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; MB = 2^20 bytes")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

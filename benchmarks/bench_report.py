@@ -21,14 +21,13 @@ Forked page writers are separate processes and not counted in ``peak``.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import DATA, run, slice_corpus  # noqa: E402
+from bench_scale import parse_args, run, slice_corpus  # noqa: E402
 
 RUNNER = r"""
 import filecmp, inspect, json, os, re, sys, time
@@ -80,11 +79,7 @@ print(json.dumps(res))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 37554])
-    args = ap.parse_args()
-    if not DATA.exists():
-        raise SystemExit(f"{DATA} not found: this benchmark needs the shared AllSides corpus")
+    args = parse_args(__doc__)
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; MB = 2^20 bytes; "
           "ms/art = ms per article")
     head = (f"{'size':>6} {'audit s':>8} {'held MB':>8} {'json s':>7} {'peak MB':>8} "

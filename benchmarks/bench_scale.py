@@ -100,16 +100,31 @@ def digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 37554])
+SIZES = [5000, 10000, 20000, 37554]
+
+
+def parse_args(doc: str, extra=None) -> argparse.Namespace:
+    """The command line of a benchmark on AllSides slices: ``--sizes`` (default ``SIZES``) and
+    what ``extra(parser)`` adds; exits when the shared corpus is not there."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    if extra is not None:
+        extra(ap)
+    args = ap.parse_args()
+    if not DATA.exists():
+        raise SystemExit(f"{DATA} not found: this benchmark needs the shared AllSides corpus")
+    return args
+
+
+def _dask_args(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--dask", action="store_true", help="also run the Dask engine (LocalCluster, 2 workers)")
     ap.add_argument("--dask-sizes", type=int, nargs="+", default=None,
                     help="with --dask: only at these sizes (default: every size)")
     ap.add_argument("--no-jobs1", action="store_true", help="skip the one-job run (saves time)")
-    args = ap.parse_args()
-    if not DATA.exists():
-        raise SystemExit(f"{DATA} not found: this benchmark needs the shared AllSides corpus")
+
+
+def main() -> None:
+    args = parse_args(__doc__, _dask_args)
     if args.dask and run(DASK_PROBE).get("missing"):
         # found before the first run, not after the 5,000-article ones (minutes in)
         raise SystemExit("--dask needs the [dask] extra in .venv: run `make test` (or "

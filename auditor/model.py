@@ -268,31 +268,35 @@ class AuditResult:
     # report keeps no article text); set by the pipeline, used by the HTML report; never serialised.
     load: Any = field(default=None, repr=False, compare=False)
 
+    def _spooled_ids(self) -> list[str] | None:
+        """The articles' ids in the order the findings wait on disk (``spool.FindingStore``:
+        ``ids`` and ``for_articles``); None when the findings are in memory."""
+        found = self.findings
+        return getattr(found, "ids", None) if hasattr(found, "for_articles") else None
+
     def findings_reader(self, ids: list[str]) -> Callable[[int, int], list[list[Finding]]]:
         """``read(lo, hi)``: the findings of the articles ``ids[lo:hi]``, one list each, in
         report order. When the findings wait on disk in those articles' order (the pipeline's
         ``spool.FindingStore``), each call reads only those articles' findings; otherwise
         they are grouped by article once, in memory."""
-        found = self.findings
-        if hasattr(found, "for_articles") and getattr(found, "ids", None) == ids:
-            return found.for_articles
-        grouped = _by_article(found)
+        if self._spooled_ids() == ids:
+            return self.findings.for_articles
+        grouped = _by_article(self.findings)
         return lambda lo, hi: [grouped.get(a, []) for a in ids[lo:hi]]
 
     def per_article(self, batch: int = 256) -> Iterator[tuple[dict[str, Any], list[Finding]]]:
         """Each article's report entry with its findings, in order, read ``batch`` articles at
         a time when they wait on disk (see ``findings_reader``); findings on ids that are not
         articles of the run are left out."""
-        found = self.findings
-        on_disk = getattr(found, "ids", None) if hasattr(found, "for_articles") else None
+        on_disk = self._spooled_ids()
         grouped: dict[str, list[Finding]] | None = None
         for lo in range(0, len(self.articles), batch):
             recs = self.articles[lo:lo + batch]
             ids = [r["id"] for r in recs]
             if grouped is None and on_disk is not None and on_disk[lo:lo + len(ids)] == ids:
-                lists = found.for_articles(lo, lo + len(ids))
+                lists = self.findings.for_articles(lo, lo + len(ids))
             else:
-                grouped = _by_article(found) if grouped is None else grouped
+                grouped = _by_article(self.findings) if grouped is None else grouped
                 lists = [grouped.get(a, []) for a in ids]
             yield from zip(recs, lists)
 

@@ -1,0 +1,283 @@
+"""Linking attributions into chains, article outward: hops, pronouns, frames."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .cues import Attr
+from .rules import Rules
+from .sources import classify
+
+# -- linking: parents, pronouns, frames -------------------------------------------------------
+_NAME_RUN = re.compile(r"(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'-]+")
+
+
+def _mention_before(R: Rules, a: Attr, paras_text: dict[int, tuple[str, int]]) -> str | None:
+    """An unresolved "he said": the last person named earlier in the paragraph."""
+    text, start = paras_text.get(a.para, ("", 0))
+    upto = a.source[0] - start
+    sent_start = max(0, a.sentence[0] - start)
+    best = None
+    for m in _NAME_RUN.finditer(text, 0, max(0, upto)):
+        c = classify(R, text, m.start(), m.end())
+        if c and c["kind"] == "person" and not c.get("unnamed") and " " in (c.get("name") or ""):
+            if m.start() >= sent_start:
+                return c["name"]      # the first person named in the pronoun's sentence
+            best = c["name"]
+    return best
+
+
+def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | None = None) -> None:
+    paras_text = paras_text or {}
+    lookback = int(R.settings.get("pronoun_lookback_paragraphs", 2))
+    body = [a for a in attrs if not a.headline]
+    # explicit hops within a sentence
+    for i, a in enumerate(body):
+        hop = a.cue_entry.get("hop")
+        if not hop:
+            continue
+        prev = [b for b in body[:i] if b.sentence == a.sentence and b.venue_of is None
+                and b.cue[0] < a.cue[0]]
+        if not prev:
+            continue
+        if hop == "inner":
+            _set_parent(a, prev[-1])
+        elif hop == "outer":
+            p = prev[-1]
+            if p.parent is None:
+                _set_parent(p, a)
+    # pronouns and back-references
+    frame: Attr | None = None
+    article_frame = next((a for a in attrs if a.scope_article and a.kind == "outlet"), None)
+    for i, a in enumerate(body):
+        if a.kind == "pronoun":
+            fits = set(a.extra.get("fits") or [])
+            for b in reversed(body[:i]):
+                if a.para - b.para > lookback:
+                    break
+                if b is a or b.venue_of is not None or b.kind == "reference":
+                    continue
+                k = b.eff_kind
+                if k in fits and b.effective.kind != "pronoun":
+                    a.resolved = b
+                    break
+            if a.resolved is not None:
+                a.name = a.resolved.eff_name
+            elif "person" in fits:
+                a.name = _mention_before(R, a, paras_text)
+        elif a.extra.get("descriptor") == "definite":
+            # "the juror said", "the billionaire said": someone already introduced
+            for b in reversed(body[:i]):
+                if a.para - b.para > lookback:
+                    break
+                if b.venue_of is None and b.eff_kind in ("person", "anonymous") \
+                        and b.kind not in ("pronoun", "reference"):
+                    a.kind, a.name, a.role = b.eff_kind, b.eff_name, a.role
+                    break
+        elif a.kind == "reference":
+            target = frame or article_frame
+            if target is not None:
+                a.resolved = target
+                a.name = target.name
+        if a.kind == "outlet" and a.venue_of is None and not a.cue_entry.get("venue"):
+            # the deepest outlet hop of this statement is the frame for what follows
+            frame = _deepest(a, body)
+        a.extra["frame"] = frame
+    # nested statements: "media reports claimed that Budanov had said ..."
+    for a in body:
+        if a.parent is not None or a.venue_of is not None or a.kind == "reference" \
+                or a.cue_entry.get("source") == "after":
+            continue            # "according to X" inside a claim is the article's own aside
+        for b in body:
+            if b is a or b.content is None or b.sentence != a.sentence or b.venue_of is not None:
+                continue
+            if b.content[0] <= a.cue[0] < b.content[1] and b.kind in ("vague", "outlet",
+                                                                     "anonymous") \
+                    and b.parent is not a:
+                _set_parent(a, _deepest(b, body) if b.kind == "outlet" else b)
+                break
+    # same-sentence relay: "Budanov said ..., reports A with reference to B"
+    for a in body:
+        if a.parent is not None or a.venue_of is not None or a.kind in ("outlet", "reference"):
+            continue
+        rel = [b for b in body if b.sentence == a.sentence and b.kind == "outlet"
+               and b.venue_of is None and not b.cue_entry.get("venue") and b.parent is None
+               and b is not a and b.cue[0] > a.cue[0]]
+        if rel:
+            _set_parent(a, _deepest(rel[0], body))
+    # anonymous sources hang from the outlet being relayed
+    for a in body:
+        if a.parent is not None or a.eff_kind != "anonymous" or a.venue_of is not None:
+            continue
+        if a.resolved is not None:
+            continue
+        if a.outlet_qualifier:
+            q = next((b for b in body if b.kind == "outlet" and b.name == a.outlet_qualifier),
+                     None)
+            if q is not None:
+                _set_parent(a, q)
+                continue
+        f = a.extra.get("frame") or article_frame
+        if f is not None and f is not a:
+            _set_parent(a, f)
+
+
+def _set_parent(a: Attr, p: "Attr | None") -> None:
+    """Link ``a`` below ``p`` unless that would make a loop."""
+    seen, x = 0, p
+    while x is not None and seen < 20:
+        if x is a:
+            return
+        x, seen = x.parent, seen + 1
+    a.parent = p
+
+
+def _deepest(a: Attr, body: list[Attr]) -> Attr:
+    """The innermost outlet hop below ``a`` ("A with reference to B" -> B)."""
+    seen = 0
+    while seen < 8:
+        nxt = next((b for b in body if b.parent is a and b.kind == "outlet"), None)
+        if nxt is None:
+            return a
+        a, seen = nxt, seen + 1
+    return a
+
+
+def _path(a: Attr, depth: int = 0) -> list[Attr]:
+    if depth > 8:
+        return [a]
+    e = a.effective if a.kind in ("pronoun", "reference") else a
+    base = e if e is not a else a
+    parent = base.parent if base.parent is not None else a.parent
+    if parent is None or parent is a:
+        return [base]
+    return _path(parent, depth + 1) + [base]
+
+
+def _canonical_names(attrs: list[Attr]) -> None:
+    """"Budanov" after "Kyrylo Budanov": the same person, named in full."""
+    full: dict[str, str] = {}
+    for a in attrs:
+        if a.kind == "person" and a.name and " " in a.name:
+            full.setdefault(a.name.split()[-1].casefold(), a.name)
+    for a in attrs:
+        if a.kind in ("person", "pronoun") and a.name and " " not in a.name:
+            a.name = full.get(a.name.casefold(), a.name)
+
+
+def _original_spelling(attrs: list[Attr], t: str, original: str) -> None:
+    """Names and roles were read on the straightened copy; give them the original's quotes."""
+    if t == original:
+        return
+    for a in attrs:
+        for key in ("name", "role"):
+            v = getattr(a, key)
+            if not v:
+                continue
+            i = t.find(v, max(0, a.source[0] - 300), a.source[1] + 300)
+            if i < 0:
+                i = t.find(v)
+            if i >= 0:
+                setattr(a, key, original[i:i + len(v)])
+
+
+def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
+    chains: dict[tuple, dict] = {}
+    order: list[tuple] = []
+    for a in attrs:
+        if a.headline or a.venue_of is not None:
+            continue
+        path = []
+        for n in _path(a):
+            # "Politico, citing Politico's correspondents": one outlet, not two hops
+            if path and n.kind == "outlet" and path[-1].kind == "outlet" and \
+                    (n.name or "").casefold() == (path[-1].name or "").casefold():
+                continue
+            path.append(n)
+        key = []
+        for i, n in enumerate(path):
+            last = i == len(path) - 1
+            kind = n.kind
+            if kind == "anonymous" and last:
+                key.append(("anonymous",))
+            else:
+                key.append((kind, (n.name or "").casefold()))
+        key_t = tuple(key)
+        ch = chains.get(key_t)
+        if ch is None:
+            ch = chains[key_t] = {"path": path, "attributions": []}
+            order.append(key_t)
+        elif path[-1].kind == "anonymous" and path[-1].cue_entry.get("hop") and \
+                not ch["path"][-1].cue_entry.get("hop"):
+            ch["path"] = path          # name the chain after the source the outlet cites
+        if a.id not in ch["attributions"]:
+            ch["attributions"].append(a.id)
+        for n in path:
+            if n.id not in ch["attributions"]:
+                ch["attributions"].append(n.id)
+    # a chain that is the start of a longer one merges into it
+    keys = list(order)
+    for k in keys:
+        longer = next((o for o in order if o != k and len(o) > len(k) and o[:len(k)] == k), None)
+        if longer is not None:
+            for aid in chains[k]["attributions"]:
+                if aid not in chains[longer]["attributions"]:
+                    chains[longer]["attributions"].append(aid)
+            order.remove(k)
+    by_id = {a.id: a for a in attrs}
+    out = []
+    for k in order:
+        ch = chains[k]
+        nodes = []
+        for n in ch["path"]:
+            kind = n.eff_kind
+            if kind == "pronoun" and n.name:
+                kind = "person"       # "he said", resolved to a person named before
+            elif kind == "reference":
+                kind = "vague"        # "the cited source" with no outlet to point back to
+            node = {"name": n.eff_name or n.name or "", "kind": kind, "attribution": n.id}
+            if n.role:
+                node["role"] = n.role
+            venues = []
+            for aid in ch["attributions"]:
+                b = by_id[aid]
+                if b.venue and (b.eff_name or "").casefold() == (node["name"] or "").casefold():
+                    v = b.venue.get("name") or b.venue.get("text")
+                    if v not in venues:
+                        venues.append(v)
+            if venues:
+                node["venues"] = venues
+            nodes.append(node)
+        out.append({"nodes": nodes, "depth": len(nodes), "terminal_kind": nodes[-1]["kind"],
+                    "attributions": sorted(ch["attributions"], key=lambda x: int(x[1:]))})
+    return out
+
+
+def to_record(a: Attr, t: str) -> dict[str, Any]:
+    kind = a.kind
+    if kind == "reference":
+        kind = "outlet" if a.resolved is not None else "vague"
+    src = {"text": t[a.source[0]:a.source[1]], "start": a.source[0], "end": a.source[1],
+           "kind": kind, "name": a.eff_name if a.kind in ("pronoun", "reference") else a.name}
+    if a.role:
+        src["role"] = a.role
+    if a.resolved is not None:
+        src["resolved_to"] = a.resolved.id
+        src["resolved_kind"] = a.eff_kind
+    if a.outlet_qualifier:
+        src["outlet"] = a.outlet_qualifier
+    rec = {"id": a.id, "cue": {"text": t[a.cue[0]:a.cue[1]], "start": a.cue[0], "end": a.cue[1]},
+           "source": src,
+           "content": {"start": a.content[0], "end": a.content[1]} if a.content else None,
+           "line": a.line}
+    if a.parent is not None:
+        rec["via"] = a.parent.id
+    if a.venue is not None:
+        rec["venue"] = a.venue
+    if a.venue_of is not None:
+        rec["venue_of"] = a.venue_of.id
+    if a.headline:
+        rec["headline"] = True
+    return rec
+
+

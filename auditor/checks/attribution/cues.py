@@ -1,0 +1,436 @@
+"""Cue-first extraction: every reporting cue of the text, with its source and content."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from ...model import Article
+from ...rules import search
+from ...text import norm_key, sentences
+from .regex import TextScan, scan
+from .rules import Rules
+from .sources import (
+    _AND_END, _CLAUSE_JOIN, _CONTENT_GAP, _DETS, _FIRST_WORD, _LEAD_WORDS, _RELATIVE_END,
+    _TIME_AFTER, _appositive_before, _extend_appositive_name, _is_cap, _object_after, _same_key,
+    _segment_before, _strip, _words, classify, straight)
+
+# -- data ------------------------------------------------------------------------------------
+@dataclass
+class Attr:
+    id: str
+    cue: tuple[int, int]
+    cue_entry: dict
+    source: tuple[int, int]
+    kind: str
+    name: str | None
+    role: str | None = None
+    content: tuple[int, int] | None = None
+    sentence: tuple[int, int] = (0, 0)
+    para: int = 0                            # index among non-empty lines
+    line: int = 1
+    parent: "Attr | None" = None
+    outlet_qualifier: str | None = None      # "Reuters sources" -> Reuters
+    resolved: "Attr | None" = None           # pronoun / reference -> antecedent
+    venue: dict | None = None
+    venue_of: "Attr | None" = None           # this attribution is the venue of another
+    scope_article: bool = False
+    headline: bool = False
+    standalone: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def effective(self) -> "Attr":
+        a, seen = self, 0
+        while a.resolved is not None and seen < 10:
+            a, seen = a.resolved, seen + 1
+        return a
+
+    @property
+    def eff_kind(self) -> str:
+        return self.effective.kind
+
+    @property
+    def eff_name(self) -> str | None:
+        return self.effective.name
+
+
+
+
+def _paras(article: Article) -> list:
+    """The article's non-empty lines (paragraphs)."""
+    return [ln for ln in article.lines if ln.text.strip()]
+
+
+def extract(article: Article, R: Rules, t: str | None = None, paras: list | None = None,
+            ts: TextScan | None = None) -> list[Attr]:
+    """``paras``: ``_paras(article)``; ``ts``: a ``TextScan`` of ``t``, when the caller has them."""
+    t = straight(article.text) if t is None else t
+    attrs: list[Attr] = []
+    paras = _paras(article) if paras is None else paras
+    head = article.headline
+    n = 0
+
+    def new_id() -> str:
+        nonlocal n
+        n += 1
+        return f"a{n}"
+
+    # headline suffix
+    if head is not None:
+        for rx in R.headline:
+            m = search(rx, t, head.start, head.end)
+            if not m or not m.group("source"):
+                continue
+            s, e = m.span("source")
+            src = t[s:e].strip()
+            c = classify(R, t, s, e, "outlet")
+            if src.casefold() in R.unnamed:
+                c = {"kind": "vague", "name": src}
+            elif not c or c["kind"] != "outlet":
+                continue
+            cue_s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            attrs.append(Attr(new_id(), (cue_s, s), {"id": "headline"}, (s, e), c["kind"],
+                              c["name"], sentence=(head.start, head.end), para=0,
+                              line=article.position(s)[0], headline=True,
+                              scope_article=c["kind"] == "outlet"))
+            break
+
+    # every cue of the article at once, then handed out per sentence
+    if ts is None or ts.text != t:
+        ts = TextScan(t)
+    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues
+                       for m in scan(R, rx, ts)), key=lambda x: x[0])
+    cue_starts = [c[0] for c in all_cues]
+    head_key = norm_key(head.text) if head is not None else None
+    head_first = head_key.split(" ", 1)[0] if head_key else ""
+    for pi, ln in enumerate(paras):
+        if bisect_left(cue_starts, ln.start) == bisect_left(cue_starts, ln.end):
+            continue            # no cue starts in this paragraph: nothing to find in it
+        if head is not None and ln.index == head.index:
+            words = len(ln.text.split())
+            if not (ln.text.rstrip().endswith((".", '."', ".\u201d")) and words >= 15):
+                continue
+        elif head_key and _same_key(ln.text, head_key, head_first, t[ln.start:ln.end]):
+            continue
+        quotes = _quote_spans(t, ln.start, ln.end)
+        for ss, se in sentences(t, ln.start, ln.end):
+            lo, hi = bisect_left(cue_starts, ss), bisect_left(cue_starts, se)
+            if lo == hi:
+                continue
+            cues = [c for c in all_cues[lo:hi] if c[1] <= se]
+            attrs.extend(_sentence(article, R, t, ss, se, pi, new_id, quotes, cues))
+    # standalone vague phrases not already inside a found source
+    taken = [(a.source[0], a.source[1]) for a in attrs] + [(a.cue[0], a.cue[1]) for a in attrs]
+    for ent, rx in R.vague_standalone:
+        for m in scan(R, rx, ts):
+            s, e = m.span("source") if m.groupdict().get("source") else m.span()
+            if head is not None and head.start <= s < head.end:
+                continue
+            if any(a <= s < b or s <= a < e for a, b in taken):
+                continue
+            ln = article.line_at(s)
+            pi = next((i for i, p in enumerate(paras) if p.index == ln.index), 0)
+            sent = next(((a, b) for a, b in sentences(t, ln.start, ln.end) if a <= s < b),
+                        (ln.start, ln.end))
+            a = Attr(new_id(), m.span(), ent, (s, e), "vague", t[s:e], sentence=sent, para=pi,
+                     line=article.position(s)[0], standalone=True)
+            a.content = _content(t, a, sent)
+            attrs.append(a)
+            taken.append((s, e))
+    attrs.sort(key=lambda a: (a.source[0], a.cue[0]))
+    for i, a in enumerate(attrs, 1):
+        a.id = f"a{i}"
+    return attrs
+
+
+def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new_id,
+              quotes: list[tuple[int, int]], found: list) -> list[Attr]:
+    found = list(found)
+    # longest match first at a position; drop cues inside a longer cue
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0]), 0 if x[2].get("hop") else 1))
+    cues = []
+    for c in found:
+        if any(c[0] < o[1] and o[0] < c[1] for o in cues):
+            continue
+        cues.append(c)
+    cues = [c for c in cues if not any(a < c[0] < b for a, b in quotes)
+            and not _noun_use(t, ss, c)]
+    starts = [c[0] for c in cues if not c[2].get("noun")]
+    out: list[Attr] = []
+    used: list[tuple[int, int]] = []
+    for cs, ce, ent, m in cues:
+        hint = ent.get("hint")
+        got = None
+        if ent.get("venue") and ent.get("source") == "after":
+            continue            # "in an interview with X": X is a venue, handled below
+        if m.groupdict().get("source"):
+            s, e = m.span("source")
+            c = classify(R, t, s, e, hint)
+            if c:
+                got = (s, e, c)
+        direction = ent.get("source", "before")
+        if ent.get("object") == "clause" and not _clause_follows(t, ce, se):
+            before_txt = t[ss:cs].rstrip()
+            direction = "after" if direction == "either" and before_txt and \
+                before_txt[-1] in ",\"'" else None
+        if got is None and direction == "subject":
+            got = _clause_subject(R, t, ss, cs, out)
+        if got is None and direction in ("after", "either"):
+            inverted = direction == "after"
+            if direction == "either":
+                before = t[ss:cs].rstrip()
+                inverted = bool(before) and before[-1] in ",\"'" or before == ""
+            if inverted:
+                s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs],
+                                     verb=direction == "either")
+                c = classify(R, t, s, e, hint) if e > s else None
+                if c:
+                    e, c = _extend_appositive_name(R, t, e, se, c)
+                    got = (s, e, c)
+        if got is None and direction in ("before", "either"):
+            rel = _relative_subject(R, t, ss, cs)
+            if rel is not None:
+                got = rel
+        if got is None and direction in ("before", "either"):
+            s, e = _segment_before(R, t, ss, cs)
+            c = classify(R, t, s, e, None) if e > s and len(_words(t, s, e)) <= 10 else None
+            if c is None and e <= s:
+                ap = _appositive_before(R, t, ss, cs, None)
+                if ap:
+                    got = ap
+            elif c:
+                got = (s, e, c)
+            if got is None and e > s and _DESCRIPTOR.match(t[s:e]) and \
+                    t[s:e].rsplit(" ", 1)[-1].casefold() not in R.not_in_source_end and \
+                    ent.get("id") in ("cue-say", "cue-told"):
+                # "the juror said", "an acquaintance asks": someone described, not named
+                definite = t[s:e].split(" ", 1)[0].casefold() == "the"
+                got = (s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e],
+                              "unnamed": True, "descriptor": "definite" if definite else
+                              "indefinite"})
+            if got is None and "and" in t[ss:cs] and _AND_END.search(t[ss:cs]):
+                # "she turned over the assets ... and vowed to": the clause's subject
+                got = _clause_subject(R, t, ss, cs, out)
+        if got is None:
+            continue
+        s, e, c = got
+        if c["kind"] == "reference" and ent.get("hop"):
+            continue
+        if ent.get("noun") and c["kind"] not in ("person", "organization", "outlet",
+                                                 "anonymous", "pronoun", "vague", "reference"):
+            continue
+        if ent.get("noun") and c["kind"] == "vague" and direction != "before":
+            continue
+        if direction != "subject" and any(a < e and s < b for a, b in used):
+            continue
+        used.append((s, e))
+        a = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
+                 sentence=(ss, se), para=pi, line=article.position(s)[0])
+        a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id",
+                                                      "descriptor")}
+        a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
+        a.scope_article = bool(ent.get("scope") == "article")
+        a.content = None if ent.get("hop") or ent.get("scope") == "article" \
+            else _content(t, a, (ss, se))
+        out.append(a)
+    # venue: "told X", "in an interview with X"
+    for cs, ce, ent, m in cues:
+        if not ent.get("venue"):
+            continue
+        s, e = _object_after(R, t, ce, se, [x for x in starts if x > cs])
+        if e <= s:
+            continue
+        c = classify(R, t, s, e, ent.get("hint"))
+        speaker = None
+        for a in out:
+            if a.cue == (cs, ce) or (a.venue is None and a.cue_entry.get("id") != ent.get("id")
+                                     and not a.cue_entry.get("venue")):
+                speaker = a if speaker is None or abs(a.cue[0] - cs) < abs(speaker.cue[0] - cs) \
+                    else speaker
+        if speaker is None:
+            # "Deputy Foreign Minister Danny Ayalon, in an interview with CNN, put ..."
+            sub = _clause_subject(R, t, ss, cs, [])
+            if sub is not None and sub[2]["kind"] in ("person", "organization", "pronoun",
+                                                      "anonymous"):
+                a = Attr(new_id(), (cs, ce), ent, (sub[0], sub[1]), sub[2]["kind"],
+                         sub[2].get("name"), sub[2].get("role"), sentence=(ss, se), para=pi,
+                         line=article.position(sub[0])[0])
+                a.extra = {k: v for k, v in sub[2].items() if k in ("fits",)}
+                a.content = _content(t, a, (ss, se))
+                out.append(a)
+                speaker = a
+        if c is None or c["kind"] not in ("outlet", "organization", "person"):
+            if speaker is not None:
+                speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": t[s:e],
+                                 "kind": None}
+            continue
+        if speaker is not None and speaker.cue == (cs, ce) and speaker.source == (s, e):
+            continue
+        v = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
+                 sentence=(ss, se), para=pi, line=article.position(s)[0])
+        v.venue_of = speaker
+        if speaker is not None:
+            speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": c.get("name"),
+                             "kind": c["kind"]}
+        out.append(v)
+    return out
+
+
+def _clause_follows(t: str, ce: int, se: int) -> bool:
+    """After "reported"/"wrote": that, a quote, punctuation, the end, or a time phrase."""
+    rest = t[ce:se].lstrip()
+    if not rest or rest[0] in ',.:;"\'(-':
+        return True
+    w = _FIRST_WORD.match(rest)
+    if bool(w) and w.group(0).casefold() in {"that", "last", "this", "earlier", "today",
+                                             "yesterday", "recently", "previously", "monday",
+                                             "tuesday", "wednesday", "thursday", "friday",
+                                             "saturday", "sunday"}:
+        return True
+    # "reported on Monday that", "wrote in March"
+    return bool(_TIME_AFTER.match(rest))
+
+
+def _tail_np(R: Rules, t: str, s: int, e: int):
+    """The noun phrase ending at ``e``: capitalised words, titles, role nouns ("drawing praise
+    from Republican President Donald Trump" -> "Republican President Donald Trump")."""
+    words = _words(t, s, e)
+    start = None
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i][2]
+        wl = w.casefold().rstrip(".")
+        if _is_cap(w) or wl in R.title_words or wl in R.role_heads or w.endswith(("'s", "'")) \
+                or (wl in {"of", "and"} and i + 1 < len(words) and _is_cap(words[i + 1][2])):
+            start = i
+            continue
+        if wl in _DETS and start is not None:
+            start = i
+        break
+    if start is None:
+        return None
+    ps, pe = words[start][0], words[-1][1]
+    pe = _strip(t, ps, e)[1]
+    if start < len(words) and words[start][2].casefold() in {"of", "and"}:
+        return None
+    c = classify(R, t, ps, pe)
+    if c and c["kind"] in ("person", "organization", "outlet", "anonymous", "document"):
+        return ps, pe, c
+    return None
+
+
+def _relative_subject(R: Rules, t: str, ss: int, cs: int):
+    """"Harry Reid, who noted ...", "the intelligence community, which says ...": the source is
+    the phrase before the relative pronoun."""
+    seg = t[ss:cs]
+    m = _RELATIVE_END.search(seg) if "wh" in seg else None
+    if not m:
+        return None
+    between = t[ss + m.end(1):cs].split()
+    if any(w.casefold() not in R.fillers and not w.endswith("ly") for w in between):
+        return None
+    end = ss + m.start(1)
+    s, e = _strip(t, ss, end)
+    if e <= s:
+        return None
+    tail = _tail_np(R, t, s, e)
+    if tail is not None:
+        return tail
+    ap = _appositive_before(R, t, ss, e + 1 if t[e:e + 1] == "," else e, None)
+    if ap:
+        return ap
+    s2, e2 = _segment_before(R, t, ss, end)
+    c = classify(R, t, s2, e2) if e2 > s2 and len(_words(t, s2, e2)) <= 10 else None
+    return (s2, e2, c) if c else None
+
+
+def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
+    """The subject of the clause a gerund or a venue phrase hangs on ("Trump met ...,
+    saying"): an attribution found earlier in the sentence, else the phrase that opens the
+    clause."""
+    if found:
+        a = found[-1]
+        return a.source[0], a.source[1], {"kind": a.kind, "name": a.name, "role": a.role,
+                                          "fits": a.extra.get("fits")}
+    seg = t[ss:cs]
+    starts = [0] + [m.end() for m in _CLAUSE_JOIN.finditer(seg)]
+    for st in reversed(starts):
+        s = ss + st
+        m = _LEAD_WORDS.match(t[s:cs])
+        if not m:
+            continue
+        words = _words(t, s, s + m.end())
+        # take the leading words up to the first lower-case word that is not a title
+        e = s
+        for n_, (ws, we, w) in enumerate(words):
+            wl = w.casefold().rstrip(".")
+            if n_ == 0 and wl in {"he", "she", "they", "it", "we", "i"}:
+                e = we
+                break
+            if _is_cap(w) or wl in R.title_words or wl in R.role_heads or \
+                    wl in {"of", "the", "a", "an", "for"} or w.endswith(("'s", "'")):
+                e = we
+                continue
+            break
+        s1, e1 = _strip(t, s, e)
+        if e1 <= s1:
+            continue
+        ws_ = _words(t, s1, e1)
+        if ws_ and ws_[0][2].casefold() in R.leading_drop:
+            s1 = _strip(t, ws_[0][1], e1)[0]
+        c = classify(R, t, s1, e1) if e1 > s1 else None
+        if c and c["kind"] in ("person", "organization", "outlet", "pronoun", "anonymous"):
+            return s1, e1, c
+    return None
+
+
+_DESCRIPTOR = re.compile(r"^(?:the|a|an) [a-z][\w-]*(?: [a-z][\w-]*){0,2}$")
+
+_NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
+                   "to", "for", "with", "these", "those", "such", "whose"}
+
+
+def _noun_use(t: str, ss: int, cue) -> bool:
+    """"its claims", "the cited source": the cue word is a noun or an adjective here."""
+    if cue[3].groupdict().get("source") or " " in cue[3].group(0):
+        return False
+    # the last word before the cue ("(\w+)\W*$"; \w is alphanumeric or "_")
+    j = cue[0]
+    while j > ss and not (t[j - 1].isalnum() or t[j - 1] == "_"):
+        j -= 1
+    i = j
+    while i > ss and (t[i - 1].isalnum() or t[i - 1] == "_"):
+        i -= 1
+    return i < j and t[i:j].casefold() in _NOT_BEFORE_CUE
+
+
+def _quote_spans(t: str, ps: int, pe: int) -> list[tuple[int, int]]:
+    """Spans between paired double quotes in a paragraph (words said, not narration); an
+    unclosed quote runs to the end of the paragraph."""
+    pos = []
+    i = t.find('"', ps, pe)
+    while i >= 0:
+        pos.append(i)
+        i = t.find('"', i + 1, pe)
+    spans = [(pos[i], pos[i + 1]) for i in range(0, len(pos) - 1, 2)]
+    if len(pos) % 2:
+        spans.append((pos[-1], pe))
+    return spans
+
+
+def _content(t: str, a: Attr, sent: tuple[int, int]) -> tuple[int, int] | None:
+    ss, se = sent
+    lo = min(a.cue[0], a.source[0])
+    hi = max(a.cue[1], a.source[1])
+    before = _strip(t, ss, lo)
+    after_s = hi
+    m = _CONTENT_GAP.match(t, after_s, se)
+    if m:
+        after_s = m.end()
+    after = _strip(t, after_s, se)
+    lb, la = before[1] - before[0], after[1] - after[0]
+    if lb < 12 and la < 12:
+        return None
+    return before if lb >= la else after
+
+

@@ -27,10 +27,43 @@ def _mention_before(R: Rules, a: Attr, paras_text: dict[int, tuple[str, int]]) -
     return best
 
 
-def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | None = None) -> None:
+def _own_outlet(R: Rules, name: str | None, outlet: str | None) -> bool:
+    """Whether an outlet named in the text is the article's own ("told CNN" in "CNN (Web
+    News)", "Christian Broadcasting Network" in "CBN"): no relay then."""
+    if not name or not outlet:
+        return False
+    a, b = name.casefold().removeprefix("the "), outlet.casefold().removeprefix("the ")
+    b = b.split(" (")[0].split(" - ")[0]
+    if a == b or b.startswith(a + " ") or a.startswith(b + " ") or a.startswith(b + "'"):
+        return True
+    ea = R.outlet_by_alias.get(name) or R.outlet_by_alias.get(name.removeprefix("the ")) or {}
+    eb = R.outlet_by_alias.get(outlet) or R.outlet_by_alias.get(outlet.split(" (")[0]) or {}
+    if ea and eb and ea.get("id") == eb.get("id"):
+        return True
+    alias_b = {x.casefold() for x in [eb.get("name", "")] + list(eb.get("aliases", []))}
+    return bool(alias_b & {a, name.casefold()})
+
+
+def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | None = None,
+         own_outlet: str | None = None, t: str | None = None) -> None:
     paras_text = paras_text or {}
     lookback = int(R.settings.get("pronoun_lookback_paragraphs", 2))
     body = [a for a in attrs if not a.headline]
+    # venues that are outlets: "X told OUTLET", "X said on OUTLET" -> article -> OUTLET -> X
+    for a in body:
+        if a.venue_of is not None and a.kind == "outlet" and a.venue_of.parent is None and \
+                not _own_outlet(R, a.name, own_outlet):
+            _set_parent(a.venue_of, a)
+    for a in body:
+        v = a.venue
+        if v and v.get("kind") == "outlet" and a.parent is None and a.venue_of is None and \
+                not any(b.venue_of is a for b in body) and not _own_outlet(R, v.get("name"),
+                                                                             own_outlet):
+            hop = Attr(a.id + "v", a.cue, {"id": "venue"}, (v["start"], v["end"]), "outlet",
+                       v.get("name"), sentence=a.sentence, para=a.para, line=a.line)
+            hop.venue_of = a
+            attrs.append(hop)
+            _set_parent(a, hop)
     # explicit hops within a sentence
     for i, a in enumerate(body):
         hop = a.cue_entry.get("hop")
@@ -91,9 +124,8 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
         for b in body:
             if b is a or b.content is None or b.sentence != a.sentence or b.venue_of is not None:
                 continue
-            if b.content[0] <= a.cue[0] < b.content[1] and b.kind in ("vague", "outlet",
-                                                                     "anonymous") \
-                    and b.parent is not a:
+            if b.content[0] <= a.cue[0] < b.content[1] and b.parent is not a and \
+                    _reports(b, a, t):
                 _set_parent(a, _deepest(b, body) if b.kind == "outlet" else b)
                 break
     # same-sentence relay: "Budanov said ..., reports A with reference to B"
@@ -120,6 +152,40 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
         f = a.extra.get("frame") or article_frame
         if f is not None and f is not a:
             _set_parent(a, f)
+
+
+_COORDINATION = re.compile(r"[;:]|,\s*(?:and|but|while|whereas|or|as)\b|\.\s|\s-\s|--")
+
+
+def _same_source(a: Attr, b: Attr) -> bool:
+    if a.effective is b.effective:
+        return True
+    na, nb = (a.eff_name or "").casefold(), (b.eff_name or "").casefold()
+    return bool(na) and (na == nb or na.split()[-1] == nb.split()[-1] if nb else False)
+
+
+def _reports(b: Attr, a: Attr, t: str | None) -> bool:
+    """Whether statement ``a`` is reported inside ``b``'s words ("Clinton said Trump told
+    her"), not a second statement beside it ("X said ..., and Y said"), nor the same speaker
+    going on ("he said ... and added")."""
+    if _same_source(a, b) or (a.kind == "pronoun" and a.resolved is None):
+        return False
+    if t is None:
+        return True
+    if a.source[0] >= b.cue[1]:
+        gap = t[b.cue[1]:min(a.source[0], a.cue[0])]
+    elif a.cue[1] <= min(b.cue[0], b.source[0]):
+        # '"Trump told me ...," Clinton said': only when b closes the sentence after a comma
+        # or a quote, not '"Cruz predicted that "the media" would say'
+        gap = t[a.cue[1]:min(b.cue[0], b.source[0])].rstrip()
+        if not gap.endswith((",", ',"', ",'", '?"', '!"', "?'", "!'")):
+            return False
+        gap = gap.rstrip("\"'").rstrip(",?!")
+    else:
+        return False
+    if a.extra.get("relative"):
+        return False            # "X admits that a man who says ...": a description, not a report
+    return _COORDINATION.search(gap) is None
 
 
 def _set_parent(a: Attr, p: "Attr | None") -> None:
@@ -154,12 +220,24 @@ def _path(a: Attr, depth: int = 0) -> list[Attr]:
     return _path(parent, depth + 1) + [base]
 
 
-def _canonical_names(attrs: list[Attr]) -> None:
-    """"Budanov" after "Kyrylo Budanov": the same person, named in full."""
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z]\.)?\s([A-Z][\w'-]+)\b")
+
+
+def _canonical_names(attrs: list[Attr], t: str | None = None) -> None:
+    """"Budanov" after "Kyrylo Budanov": the same person, named in full. A one-word name taken
+    for an outlet only by its cue ("Costa wrote") is a person when the text names someone so
+    ("Robert Costa")."""
     full: dict[str, str] = {}
     for a in attrs:
         if a.kind == "person" and a.name and " " in a.name:
             full.setdefault(a.name.split()[-1].casefold(), a.name)
+    if t is not None and any(a.extra.get("guess") for a in attrs):
+        for m in _FULL_NAME.finditer(t):
+            full.setdefault(m.group(1).casefold(), m.group(0))
+    for a in attrs:
+        if a.kind == "outlet" and a.extra.get("guess") and a.name and \
+                a.name.casefold() in full:
+            a.kind = "person"
     for a in attrs:
         if a.kind in ("person", "pronoun") and a.name and " " not in a.name:
             a.name = full.get(a.name.casefold(), a.name)
@@ -190,8 +268,8 @@ def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
         path = []
         for n in _path(a):
             # "Politico, citing Politico's correspondents": one outlet, not two hops
-            if path and n.kind == "outlet" and path[-1].kind == "outlet" and \
-                    (n.name or "").casefold() == (path[-1].name or "").casefold():
+            if path and (n.eff_name or "").casefold() == (path[-1].eff_name or "").casefold() \
+                    and n.eff_kind == path[-1].eff_kind:
                 continue
             path.append(n)
         key = []

@@ -18,7 +18,12 @@ def _analyse(article: Article, R: Rules, t: str, paras: list | None = None,
              ts: TextScan | None = None) -> tuple[list[Attr], list[dict], list[dict]]:
     paras = _paras(article) if paras is None else paras
     attrs = extract(article, R, t, paras, ts)
-    link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)})
+    _canonical_names(attrs, t)        # before linking: kinds decide the hops
+    link(attrs, R, {i: (t[ln.start:ln.end], ln.start) for i, ln in enumerate(paras)},
+         article.outlet, t)
+    attrs.sort(key=lambda a: (a.source[0], a.cue[0]))
+    for i, a in enumerate(attrs, 1):
+        a.id = f"a{i}"
     _canonical_names(attrs)
     _original_spelling(attrs, t, article.text)
     chains = build_chains(attrs)

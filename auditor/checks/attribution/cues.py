@@ -159,9 +159,17 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
     starts = [c[0] for c in cues if not c[2].get("noun")]
     out: list[Attr] = []
     used: list[tuple[int, int]] = []
-    for cs, ce, ent, m in cues:
+    for cs0, ce, ent, m in cues:
         hint = ent.get("hint")
         got = None
+        # the verb group: "last year had repeatedly said" -> the subject ends before it
+        relative = shared = False
+        cs, negated = _verb_group(R, t, ss, cs0)
+        if negated:
+            continue            # "did not say", "declined to comment": no statement
+        # a subject before the cue starts after an earlier cue of the sentence: "Clinton said
+        # Trump told her" (the second statement is inside the first one's content)
+        lo = max([a.cue[1] for a in out if a.cue[1] <= cs] + [ss])
         if ent.get("venue") and ent.get("source") == "after":
             continue            # "in an interview with X": X is a venue, handled below
         if m.groupdict().get("source"):
@@ -174,6 +182,22 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             before_txt = t[ss:cs].rstrip()
             direction = "after" if direction == "either" and before_txt and \
                 before_txt[-1] in ",\"'" else None
+        # passive: "the remarks were first reported Friday by the Post" (the agent is the
+        # source); "it is reported", "voters were told" (no source: the subject is no speaker)
+        passive = cs < cs0 and _BE_AUX.search(t, cs, cs0) is not None and \
+            not t[cs0:ce].endswith("ing") and direction in ("before", "either", "subject")
+        if got is None and (passive or direction in ("before", "either", "subject") and
+                            not t[lo:cs].strip()):
+            pb = _PASSIVE_BY.match(t, ce, se)
+            if pb:
+                s, e = _object_after(R, t, pb.end(), se, [x for x in starts if x > cs])
+                c = classify(R, t, s, e, hint) if e > s else None
+                if c is None and e > s:
+                    got = _described(R, t, s, e)
+                elif c:
+                    got = (s, e, c)
+        if got is None and passive:
+            continue
         if got is None and direction == "subject":
             got = _clause_subject(R, t, ss, cs, out)
         if got is None and direction in ("after", "either"):
@@ -189,29 +213,32 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                     e, c = _extend_appositive_name(R, t, e, se, c)
                     got = (s, e, c)
         if got is None and direction in ("before", "either"):
-            rel = _relative_subject(R, t, ss, cs)
+            rel = _relative_subject(R, t, lo, cs)
             if rel is not None:
                 got = rel
+                relative = True
         if got is None and direction in ("before", "either"):
-            s, e = _segment_before(R, t, ss, cs)
+            s, e = _segment_before(R, t, lo, cs)
             c = classify(R, t, s, e, None) if e > s and len(_words(t, s, e)) <= 10 else None
             if c is None and e <= s:
-                ap = _appositive_before(R, t, ss, cs, None)
+                ap = _appositive_before(R, t, lo, cs, None)
                 if ap:
                     got = ap
             elif c:
                 got = (s, e, c)
-            if got is None and e > s and _DESCRIPTOR.match(t[s:e]) and \
-                    t[s:e].rsplit(" ", 1)[-1].casefold() not in R.not_in_source_end and \
-                    ent.get("id") in ("cue-say", "cue-told"):
-                # "the juror said", "an acquaintance asks": someone described, not named
-                definite = t[s:e].split(" ", 1)[0].casefold() == "the"
-                got = (s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e],
-                              "unnamed": True, "descriptor": "definite" if definite else
-                              "indefinite"})
+            if got is None and e > s and " and " in t[s:e]:
+                # "he's attacked and analysts say": the subject after the last "and"
+                k = t.rfind(" and ", s, e) + 5
+                c = classify(R, t, k, e, None)
+                got = (k, e, c) if c else _described(R, t, k, e)
+            if got is None and e > s and not ent.get("noun"):
+                # "the juror said", "Several staff members said", "Six in 10 voters say":
+                # someone described, not named
+                got = _described(R, t, s, e)
             if got is None and "and" in t[ss:cs] and _AND_END.search(t[ss:cs]):
                 # "she turned over the assets ... and vowed to": the clause's subject
                 got = _clause_subject(R, t, ss, cs, out)
+                shared = got is not None
         if got is None:
             continue
         s, e, c = got
@@ -220,15 +247,23 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         if ent.get("noun") and c["kind"] not in ("person", "organization", "outlet",
                                                  "anonymous", "pronoun", "vague", "reference"):
             continue
+        if ent.get("animate") and c["kind"] == "document":
+            continue            # "the polls suggest": evidence, not a statement
         if ent.get("noun") and c["kind"] == "vague" and direction != "before":
             continue
-        if direction != "subject" and any(a < e and s < b for a, b in used):
+        if direction != "subject" and not shared and any(a < e and s < b for a, b in used):
             continue
         used.append((s, e))
-        a = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
+        a = Attr(new_id(), (cs0, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
         a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id",
-                                                      "descriptor")}
+                                                      "descriptor", "guess")}
+        if relative:
+            a.extra["relative"] = True
+        if not ent.get("venue") and not ent.get("hop") and c["kind"] != "outlet":
+            v = _venue_after(R, t, max(ce, e), se)
+            if v is not None:
+                a.venue = v
         a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
         a.scope_article = bool(ent.get("scope") == "article")
         a.content = None if ent.get("hop") or ent.get("scope") == "article" \
@@ -242,6 +277,16 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         if e <= s:
             continue
         c = classify(R, t, s, e, ent.get("hint"))
+        if R.outlet_rx is not None:
+            o = R.outlet_rx.match(t, s + (4 if t.startswith(("the ", "The "), s) else 0))
+            if o is not None and o.start() < e and (c is None or c["kind"] != "outlet"):
+                # "told NBC's Chuck Todd": the outlet's journalist, the outlet's venue
+                c = {"kind": "outlet", "name": t[s:e]}
+            elif c is not None and c["kind"] == "person":
+                after = _venue_after(R, t, e, se)        # "told Chris Hayes on MSNBC"
+                if after is not None:
+                    s, e, c = after["start"], after["end"], {"kind": "outlet",
+                                                             "name": after["name"]}
         speaker = None
         for a in out:
             if a.cue == (cs, ce) or (a.venue is None and a.cue_entry.get("id") != ent.get("id")
@@ -275,6 +320,103 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                              "kind": c["kind"]}
         out.append(v)
     return out
+
+
+_GROUP_WORD = re.compile(r"([\w'\u2019-]+)\s*$")
+
+
+def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
+    """Where the verb group of the cue at ``cs`` starts, stepping back over auxiliaries,
+    adverbs and time phrases ("has also said", "last year said", "on Monday told"), and
+    whether it is negated ("did not say", "declined to comment")."""
+    start, negated = cs, False
+    seg_end = cs
+    for _ in range(6):
+        m = _GROUP_WORD.search(t, ss, seg_end)
+        if not m:
+            break
+        w = m.group(1).casefold().replace("\u2019", "'")
+        between = t[m.end(1):seg_end]
+        if "," in between or '"' in between:
+            break
+        if w in R.negators or w.endswith("n't"):
+            negated = True
+        elif w in R.fillers or w in R.time_words or (w.endswith("ly") and m.group(1).islower()
+                                                       and len(w) > 3):
+            pass
+        else:
+            tail = t[m.start(1):cs].casefold()
+            if any(tail.startswith(v + " ") or tail.startswith(v + "\u00a0")
+                   for v in R.negating_verbs):
+                negated = True
+            elif w == "to":
+                m2 = _GROUP_WORD.search(t, ss, m.start(1))
+                if m2 and f"{m2.group(1).casefold()} to" in R.negating_verbs:
+                    return m2.start(1), True
+            break
+        start = seg_end = m.start(1)
+    return start, negated
+
+
+_BE_AUX = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.I)
+_PASSIVE_BY = re.compile(r"\s+(?:[\w'-]+\s+){0,4}?by\s+(?!\w+ing\b)", re.I)
+_PLURAL_HEAD = re.compile(r"[a-z]{3,}s$")
+_QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|"
+                       r"dozens|hundreds|thousands|millions|half|a third|a quarter|"
+                       r"(?:\w+-in-\w+)|\w+ in \d+|\d+ percent|\d+%)\b", re.I)
+
+
+def _described(R: Rules, t: str, s: int, e: int):
+    """A common noun phrase as the source ("the juror", "Several staff members", "bankruptcy
+    lawyers", "Six in 10 voters"): anonymous when it is one person, vague when many; None
+    when it is not a noun phrase (a clause, a name the classifier did not take)."""
+    ws = _words(t, s, e)
+    if not ws or len(ws) > 8:
+        return None
+    low = [w[2].casefold() for w in ws]
+    if low[-1] in R.not_in_source_end or any(w in R.verbs_not_in_source for w in low):
+        return None
+    if any(w in R.clause_starts for w in low[1:]) or low[0] in R.not_name:
+        if low[0] not in _DETS and low[0] not in R.quantifiers:
+            return None
+    head = low[-1]
+    first = low[0]
+    plural = bool(_PLURAL_HEAD.search(head)) and not head.endswith(("ss", "us", "is")) \
+        or head in R.collective_heads
+    if first.endswith(("'s", "s'")) and len(ws) >= 2 and (plural or head in R.collective_heads):
+        return s, e, {"kind": "vague", "name": t[s:e]}     # "China's state media"
+    quant = first in R.quantifiers or bool(_QUANTITY.match(t[s:e]))
+    if not ws[-1][2].islower() or not (quant or first in _DETS or all(
+            w[2].islower() or i == 0 for i, w in enumerate(ws))):
+        return None             # capitalised words: a name, not a description
+    if first in ("the", "this", "that") and not plural:
+        return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
+                      "descriptor": "definite"}
+    if first in ("a", "an", "one", "another") and not plural:
+        return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
+                      "descriptor": "indefinite"}
+    if plural and (quant or first in _DETS or ws[0][2].islower() or len(ws) <= 3):
+        return s, e, {"kind": "vague", "name": t[s:e]}
+    return None
+
+
+_VENUE_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:on|to|in|with)\s+(?:(?:the|a|an)\s+)?(?=\S)",
+                         re.I)
+
+
+def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:
+    """An outlet right after a cue, as the place the words were said or written ("said Sunday
+    on CNN's State of the Union", "wrote in Politico", "said to the AP"): the venue."""
+    m = _VENUE_LEAD.match(t, pos, min(se, pos + 60))
+    if not m or R.outlet_rx is None:
+        return None
+    o = R.outlet_rx.match(t, m.end())
+    if o is None:
+        return None
+    s, e = o.span()
+    entry = R.outlet_by_alias.get(t[s:e]) or {}
+    return {"text": t[s:e], "start": s, "end": e, "name": t[s:e], "kind": "outlet",
+            "outlet_id": entry.get("id")}
 
 
 def _clause_follows(t: str, ce: int, se: int) -> bool:
@@ -404,14 +546,13 @@ def _noun_use(t: str, ss: int, cue) -> bool:
     return i < j and t[i:j].casefold() in _NOT_BEFORE_CUE
 
 
+_DOUBLE_QUOTE = re.compile(r'"|\'\'')     # a double quote, or two single ones ('' as in ’’)
+
+
 def _quote_spans(t: str, ps: int, pe: int) -> list[tuple[int, int]]:
     """Spans between paired double quotes in a paragraph (words said, not narration); an
     unclosed quote runs to the end of the paragraph."""
-    pos = []
-    i = t.find('"', ps, pe)
-    while i >= 0:
-        pos.append(i)
-        i = t.find('"', i + 1, pe)
+    pos = [m.start() for m in _DOUBLE_QUOTE.finditer(t, ps, pe)]
     spans = [(pos[i], pos[i + 1]) for i in range(0, len(pos) - 1, 2)]
     if len(pos) % 2:
         spans.append((pos[-1], pe))

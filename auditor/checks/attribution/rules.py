@@ -45,6 +45,11 @@ class Rules:
     not_name: set[str]
     object_stop_rx: Any
     unnamed: set[str]
+    negators: set[str] = field(default_factory=set)
+    negating_verbs: set[str] = field(default_factory=set)
+    time_words: set[str] = field(default_factory=set)
+    quantifiers: set[str] = field(default_factory=set)
+    collective_heads: set[str] = field(default_factory=set)
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
     classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
@@ -64,10 +69,65 @@ def rules_for(ruleset: RuleSet) -> Rules:
     return ruleset.cached("attribution.rules", lambda: _build_rules(ruleset))
 
 
+# -- the cue lexicon: lemmas in the pack, their forms made here ------------------------------
+_LEXICON_REF = re.compile(r"<<([\w-]+):([\w,]+)>>")
+_FORMS = ("base", "third", "past", "ing")
+_VOWELS = "aeiou"
+
+
+def inflect(lemma: str, form: str, irregular: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """The forms of an English verb ("point out", "past" -> ["pointed out"]). Regular forms are
+    made by the spelling rules; the pack's ``irregular`` table gives the others (a string or a
+    list: "said", ["written", "wrote"]); only the first word of a phrase is inflected."""
+    head, _, rest = lemma.partition(" ")
+    tail = " " + rest if rest else ""
+    irr = (irregular or {}).get(lemma) or (irregular or {}).get(head) or {}
+    if form in irr:
+        got = irr[form]
+        return [w + tail for w in ([got] if isinstance(got, str) else got)]
+    w = head
+    if form == "base":
+        out = w
+    elif form == "third":
+        out = w + "es" if w.endswith(("s", "x", "z", "ch", "sh", "o")) else \
+            w[:-1] + "ies" if w.endswith("y") and w[-2:-1] not in _VOWELS else w + "s"
+    elif form == "past":
+        out = w + "d" if w.endswith("e") else \
+            w[:-1] + "ied" if w.endswith("y") and w[-2:-1] not in _VOWELS else w + "ed"
+    elif form == "ing":
+        out = w[:-2] + "ying" if w.endswith("ie") else \
+            w[:-1] + "ing" if w.endswith("e") and not w.endswith(("ee", "ye", "oe")) else w + "ing"
+    else:
+        raise ValueError(f"unknown verb form {form!r} (one of {', '.join(_FORMS)})")
+    return [out + tail]
+
+
+def expand_lexicon(pattern: str, lexicon: dict[str, Any]) -> str:
+    """``<<group:past,third>>`` in a pattern: an alternation of those forms of the lemmas of
+    ``lexicon.groups[group]``, longest first."""
+    groups = lexicon.get("groups") or {}
+    irregular = lexicon.get("irregular") or {}
+
+    def sub(m: re.Match) -> str:
+        name, forms = m.group(1), m.group(2).split(",")
+        if name not in groups:
+            raise ValueError(f"pattern refers to lexicon group {name!r}, which the pack's "
+                             f"settings.lexicon.groups does not define")
+        words = {f for lemma in groups[name] for form in forms
+                 for f in inflect(str(lemma), form, irregular)}
+        alts = sorted(words, key=lambda x: (-len(x), x))
+        return "(?:" + "|".join(re.escape(x).replace("\\ ", "\\s+") for x in alts) + ")"
+
+    return _LEXICON_REF.sub(sub, pattern)
+
+
 def _build_rules(ruleset: RuleSet) -> Rules:
     st = ruleset.settings(KIND)
+    lexicon = st.get("lexicon") or {}
     by_type: dict[str, list[dict]] = {}
     for e in ruleset.entries(KIND):
+        if "<<" in e.get("pattern", ""):
+            e = dict(e, pattern=expand_lexicon(e["pattern"], lexicon))
         by_type.setdefault(e.get("type", ""), []).append(e)
 
     prefilters: dict[Any, _Prefilter] = {}
@@ -127,7 +187,9 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         role_heads=low("role_heads"), outlet_doc_words=low("outlet_document_words"),
         verbs_not_in_source=low("verbs_not_in_source"), not_in_source_end=low("not_in_source_end"),
         relative_words=low("relative_words"),
-        object_stop_rx=stop_rx, unnamed=low("unnamed"), prefilters=prefilters,
+        object_stop_rx=stop_rx, unnamed=low("unnamed"), negators=low("negators"),
+        negating_verbs=low("negating_verbs"), time_words=low("time_words"),
+        quantifiers=low("quantifiers"), collective_heads=low("collective_heads"), prefilters=prefilters,
         scanners=scanners,
     )
     full = lambda e: (rf"^(?:{e['pattern']})$", e.get("flags", ["ignorecase"]))   # noqa: E731

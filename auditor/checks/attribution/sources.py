@@ -188,7 +188,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         role = t[role_words[0][0]:role_words[-1][1]] if role_words else None
         if hint == "outlet" and not role and len(name_toks) >= 1 and \
                 all(_is_cap(w) for _, _, w in name_toks) and len(name_toks) != 2:
-            return {"kind": "outlet", "name": name}
+            return {"kind": "outlet", "name": name, "guess": True}
         return {"kind": "person", "name": name, "role": role}
     # a role without a name ("a spokeswoman for the ministry")
     if any(w.casefold().rstrip(".") in R.title_words for _, _, w in words) and \
@@ -260,6 +260,8 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     picked: list[tuple[int, int, dict]] = []
     for s, e in chunks[:4]:
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
+        if first in R.relative_words and not picked:
+            continue            # "Dehghan, who blogs for The Guardian, said": the clause before
         if first in R.skip_chunk or (first.endswith(("ing", "ed")) and len(first) > 4
                                      and t[s:s + 1].islower()):
             if picked:

@@ -79,6 +79,14 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
             p = prev[-1]
             if p.parent is None:
                 _set_parent(p, a)
+    # a participle or a coordinated verb shares its clause's speaker, and so its hop: "Trump
+    # told CNN Monday, calling Bush ..." is said on CNN too
+    for i, a in enumerate(body):
+        if a.parent is None and a.venue_of is None:
+            b = next((b for b in body[:i] if b.sentence == a.sentence and b.source == a.source
+                      and b.parent is not None and b.venue_of is None), None)
+            if b is not None:
+                _set_parent(a, b.parent)
     # pronouns and back-references
     frame: Attr | None = None
     article_frame = next((a for a in attrs if a.scope_article and a.kind == "outlet"), None)

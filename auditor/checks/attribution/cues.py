@@ -178,6 +178,9 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             if c:
                 got = (s, e, c)
         direction = ent.get("source", "before")
+        if direction in ("before", "either") and t[cs0:ce].endswith("ing") and \
+                t[lo:cs].rstrip().endswith(","):
+            direction = "subject"       # ", calling Bush a spoiled child": a participle
         if ent.get("object") == "clause" and not _clause_follows(t, ce, se):
             before_txt = t[ss:cs].rstrip()
             direction = "after" if direction == "either" and before_txt and \
@@ -315,6 +318,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         v = Attr(new_id(), (cs, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
         v.venue_of = speaker
+        v.extra = {k: val for k, val in c.items() if k in ("guess", "outlet_id")}
         if speaker is not None:
             speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": c.get("name"),
                              "kind": c["kind"]}
@@ -400,8 +404,8 @@ def _described(R: Rules, t: str, s: int, e: int):
     return None
 
 
-_VENUE_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:on|to|in|with)\s+(?:(?:the|a|an)\s+)?(?=\S)",
-                         re.I)
+_VENUE_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:on|to|in|with|at)\s+(?:(?:the|a|an)\s+)?[\"']?"
+                         r"(?=\S)", re.I)
 
 
 def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:

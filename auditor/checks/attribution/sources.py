@@ -149,6 +149,9 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     # a person: a trailing run of capitalised name tokens, the role before it
     if len(words) > int(R.settings.get("max_source_words", 16)):
         return None
+    place = _name_of_place(R, t, words)
+    if place is not None:
+        return place
     maxn = int(R.settings.get("max_name_tokens", 4))
     name_toks: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(words):
@@ -197,6 +200,34 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     return None
 
 
+def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict | None:
+    """"Susan Collins of Maine", "Sen. Tim Kaine of Virginia": a person's name, then "of" and
+    a place: the name is the run before "of" (its title words the role)."""
+    low = [w[2].casefold() for w in words]
+    if "of" not in low[2:]:
+        return None
+    k = low.index("of", 2)
+    rest = words[k + 1:]
+    if not rest or len(rest) > 3 or not all(_is_cap(w[2]) for w in rest):
+        return None
+    head = words[:k]
+    name = []
+    for w in reversed(head):
+        wl = w[2].casefold().rstrip(".")
+        if _is_cap(w[2]) and wl not in R.title_words and wl not in R.not_name and \
+                not w[2].endswith("'s"):
+            name.insert(0, w)
+        else:
+            break
+    role = head[:len(head) - len(name)]
+    if len(name) < 2 or len(name) > int(R.settings.get("max_name_tokens", 4)) or \
+            not all(w[2].casefold().rstrip(".") in R.title_words or _is_cap(w[2]) for w in role):
+        return None
+    c = {"kind": "person", "name": t[name[0][0]:name[-1][1]]}
+    c["role"] = t[role[0][0]:role[-1][1]] if role else None
+    return c
+
+
 # -- spans around a cue ----------------------------------------------------------------------
 def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
     """The subject phrase before a cue: from the last clause boundary to the cue."""
@@ -212,16 +243,17 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
     cut = sent_start
     for m in _CLAUSE_PUNCT.finditer(seg):
         cut = sent_start + m.end()
-    # the last clause word ("... that Budanov said")
-    for m in _WORD_GROUP.finditer(t[cut:cue_start]):
+    # the last clause word ("... that Budanov said", "But as Leeds explained")
+    base = cut
+    for m in _WORD_GROUP.finditer(t, base, cue_start):
         w = m.group(1).casefold()
         if w in R.clause_starts:
             if w == "and":
-                nxt = t[cut + m.end():cue_start].lstrip()
+                nxt = t[m.end():cue_start].lstrip()
                 if not nxt or not (nxt[0].isupper() or nxt.split(" ")[0].casefold() in
                                    {"the", "he", "she", "they", "it", "a", "an"}):
                     continue
-            cut = cut + m.end()
+            cut = m.end()
     s, e = _strip(t, cut, cue_start)
     # trailing fillers ("had previously"), leading drop words ("However")
     while True:
@@ -232,6 +264,10 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
             continue
         if ws and ws[0][2].casefold() in R.leading_drop:
             s = _strip(t, ws[0][1], e)[0]
+            continue
+        if len(ws) > 1 and ws[0][2].casefold() in R.time_words and ws[0][2].islower() and \
+                any(_is_cap(w[2]) for w in ws[1:]):
+            s = _strip(t, ws[0][1], e)[0]       # "in the day Johnson": the time phrase goes
             continue
         break
     return s, e
@@ -357,13 +393,21 @@ def _role_like(R: Rules, t: str, s: int, e: int) -> bool:
                           ws[0][2].endswith("'s") or first in R.title_words)
 
 
+_ABBREV = re.compile(r"\b(\w+)\.$")
+_OBJECT_TAIL = re.compile(r"\s(?:on|to|in|with|at|during)\s+(?:(?:the|a|an)\s+)?[\"']?()"
+                          r"(?:(\d{4}\b|(?:last|this|next)\s\w+|(?-i:[A-Z][a-z]+day)\b))?")
+
+
 def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
                   other_cues: Iterable[int], verb: bool = False) -> tuple[int, int]:
     """The object of a cue: up to punctuation, a stop word or the next cue."""
     end = sent_end
     m = _OBJECT_END.search(t, cue_end, sent_end)
-    # a full stop inside an abbreviation ("U.S.") does not end the object
-    while m and m.group(0) == "." and m.end() < sent_end and not t[m.end():m.end() + 1].isspace():
+    # a full stop inside an abbreviation ("U.S.", "Mr. Pence") does not end the object
+    while m and m.group(0) == "." and m.end() < sent_end and (
+            not t[m.end():m.end() + 1].isspace() or
+            _ABBREV.search(t, cue_end, m.end()) is not None and
+            _ABBREV.search(t, cue_end, m.end()).group(1).casefold() + "." in R.title_words):
         m = _OBJECT_END.search(t, m.end(), sent_end)
     if m:
         end = m.start()
@@ -373,6 +417,12 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
     for c in other_cues:
         if cue_end < c < end:
             end = c
+    # "said Holder to ABC News in 2010": the venue and the time are not the speaker
+    v = _OBJECT_TAIL.search(t, cue_end, end)
+    if v is not None and v.start() > cue_end + 1 and (
+            v.group(2) is not None or R.outlet_rx is not None and
+            R.outlet_rx.match(t, v.end(1)) is not None):
+        end = v.start()
     s, e = _strip(t, cue_end, end)
     first = _FIRST_WORD.match(t, s, e)
     stop = _PREPS | {"about", "by", "that"}

@@ -176,8 +176,9 @@ def _reports(b: Attr, a: Attr, t: str | None) -> bool:
     """Whether statement ``a`` is reported inside ``b``'s words ("Clinton said Trump told
     her"), not a second statement beside it ("X said ..., and Y said"), nor the same speaker
     going on ("he said ... and added")."""
-    if _same_source(a, b) or (a.kind == "pronoun" and a.resolved is None):
-        return False
+    if _same_source(a, b) or (a.kind == "pronoun" and a.resolved is None) or \
+            a.extra.get("fallback") or b.extra.get("fallback"):
+        return False            # a speaker read by the last resort makes no hop
     if t is None:
         return True
     if a.source[0] >= b.cue[1]:

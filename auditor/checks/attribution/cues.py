@@ -11,7 +11,7 @@ from ...text import norm_key, sentences
 from .regex import TextScan, scan
 from .rules import Rules
 from .sources import (
-    _AND_END, _CLAUSE_JOIN, _CONTENT_GAP, _DETS, _FIRST_WORD, _LEAD_WORDS, _RELATIVE_END,
+    _AND_END, _CLAUSE_JOIN, _CONTENT_GAP, _DETS, _PREPS, _FIRST_WORD, _LEAD_WORDS, _RELATIVE_END,
     _TIME_AFTER, _appositive_before, _extend_appositive_name, _is_cap, _object_after, _same_key,
     _segment_before, _strip, _words, classify, straight)
 
@@ -155,7 +155,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue
         cues.append(c)
     cues = [c for c in cues if not any(a < c[0] < b for a, b in quotes)
-            and not _noun_use(t, ss, c)]
+            and (c[2].get("source") == "subject" or not _noun_use(t, ss, c))]
     starts = [c[0] for c in cues if not c[2].get("noun")]
     out: list[Attr] = []
     used: list[tuple[int, int]] = []
@@ -234,14 +234,22 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 k = t.rfind(" and ", s, e) + 5
                 c = classify(R, t, k, e, None)
                 got = (k, e, c) if c else _described(R, t, k, e)
-            if got is None and e > s and not ent.get("noun"):
+            if got is None and e > s:
                 # "the juror said", "Several staff members said", "Six in 10 voters say":
-                # someone described, not named
+                # someone described, not named (with a plural form: many of them, "the
+                # researchers note")
                 got = _described(R, t, s, e)
+                if got is not None and ent.get("noun") and got[2]["kind"] != "vague":
+                    got = None
             if got is None and "and" in t[ss:cs] and _AND_END.search(t[ss:cs]):
                 # "she turned over the assets ... and vowed to": the clause's subject
                 got = _clause_subject(R, t, ss, cs, out)
                 shared = got is not None
+        if got is None and not ent.get("noun") and not ent.get("hop") and direction and \
+                not ent.get("object") and not _NOUN_LIKE.search(t, cs0, ce):
+            # cue-first: a reporting verb is a statement even when its speaker is a phrase the
+            # rules above do not read; the nearest phrase of its clause stands as the source
+            got = _nearest_phrase(R, t, lo, cs, ce, se, direction)
         if got is None:
             continue
         s, e, c = got
@@ -260,7 +268,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         a = Attr(new_id(), (cs0, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
         a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id",
-                                                      "descriptor", "guess")}
+                                                      "descriptor", "guess", "fallback")}
         if relative:
             a.extra["relative"] = True
         if not ent.get("venue") and not ent.get("hop") and c["kind"] != "outlet":
@@ -360,6 +368,52 @@ def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
             break
         start = seg_end = m.start(1)
     return start, negated
+
+
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+_COMMA_SPACE = re.compile(r",\s+")
+_OF_WHOM = re.compile(r"(?:\b(?:one|two|three|some|many|most|all|none|several|each|both|half|"
+                      r"\d+%?|\d+ percent) of (?:whom|them|those|these))\s*$", re.I)
+_TRAILING_NAME = re.compile(r"(?:\b[A-Z][\w'.-]+\s){1,3}[A-Z][\w'-]+\s*$")
+# a cue that may be a plural noun ("claims", "remarks", "talks"): no last-resort source for it
+_NOUN_LIKE = re.compile(r"(?<!say)s$|s\s")
+
+
+def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direction: str):
+    """The last resort for a cue whose source the rules could not read: the words just before
+    the verb group (back to a clause boundary, at most six), else the words after the cue, typed
+    by their look: a pronoun, a capitalised name (person), else a description (vague)."""
+    s, e = _segment_before(R, t, lo, cs) if direction != "after" else (cs, cs)
+    ws = _words(t, s, e)
+    if not ws:
+        before = t[lo:cs].rstrip()
+        if before and before[-1] not in ",\"'":
+            return None         # not inverted: what follows the verb is its object
+        s, e = _object_after(R, t, ce, se, [])
+        ws = _words(t, s, e)[:4]
+        if not ws:
+            return None
+        e = ws[-1][1]
+    m = _OF_WHOM.search(t, max(lo, cs - 40), cs)
+    if m:                        # "victims, one of whom said": some of those just named
+        one = m.group(0).split(" ", 1)[0].casefold() == "one"
+        return m.start(), m.start() + len(m.group(0).rstrip()), {
+            "kind": "anonymous" if one else "vague", "name": m.group(0).strip()}
+    low = [w[2].casefold() for w in ws]
+    if len(ws) == 1 and low[0] in _PRONOUNS:
+        return None             # a pronoun the pronoun rules did not take: leave it
+    m = _TRAILING_NAME.search(t, s, e)
+    if m and any(w in R.verbs_not_in_source for w in low):
+        # "it was something Mindy McGillivray said": the name just before the verb
+        c = classify(R, t, m.start(), e)
+        if c and c["kind"] == "person":
+            return m.start(), e, c
+    if len(ws) > 4 or any(w in R.verbs_not_in_source or w in _PREPS or
+                          w in R.not_in_source_end or w in R.clause_starts for w in low) or \
+            low[-1] in _PRONOUNS:
+        return None             # a clause or a prepositional phrase, not a speaker
+    kind = "person" if all(_is_cap(w[2]) for w in ws) and len(ws) <= 4 else "vague"
+    return s, e, {"kind": kind, "name": t[s:e], "fallback": True}
 
 
 _BE_AUX = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.I)
@@ -500,6 +554,9 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
                                           "fits": a.extra.get("fits")}
     seg = t[ss:cs]
     starts = [0] + [m.end() for m in _CLAUSE_JOIN.finditer(seg)]
+    # "During interviews, Conway dismissed ... and argued": the subject after an opening phrase
+    starts += [m.end() for m in _COMMA_SPACE.finditer(seg) if m.end() > starts[-1]]
+    starts.sort()
     for st in reversed(starts):
         s = ss + st
         m = _LEAD_WORDS.match(t[s:cs])

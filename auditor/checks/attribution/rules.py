@@ -73,19 +73,28 @@ def rules_for(ruleset: RuleSet) -> Rules:
 _LEXICON_REF = re.compile(r"<<([\w-]+):([\w,]+)>>")
 _FORMS = ("base", "third", "past", "ing")
 _VOWELS = "aeiou"
+# one syllable ending consonant-vowel-consonant doubles its last letter before -ed and -ing
+_DOUBLES = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
 
 
 def inflect(lemma: str, form: str, irregular: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """The forms of an English verb ("point out", "past" -> ["pointed out"]). Regular forms are
-    made by the spelling rules; the pack's ``irregular`` table gives the others (a string or a
-    list: "said", ["written", "wrote"]); only the first word of a phrase is inflected."""
+    made by the spelling rules (a one-syllable verb ending consonant-vowel-consonant doubles it:
+    "bragged"); the pack's ``irregular`` table gives the others (a string or a list: "said",
+    ["written", "wrote"]), for the whole phrase or for its first word; only the first word of a
+    phrase is inflected."""
     head, _, rest = lemma.partition(" ")
     tail = " " + rest if rest else ""
-    irr = (irregular or {}).get(lemma) or (irregular or {}).get(head) or {}
-    if form in irr:
-        got = irr[form]
-        return [w + tail for w in ([got] if isinstance(got, str) else got)]
+    table = irregular or {}
+    if form in (table.get(lemma) or {}):         # the whole phrase: "fire back" -> "fired back"
+        got = table[lemma][form]
+        return [got] if isinstance(got, str) else list(got)
+    if form in (table.get(head) or {}):          # its first word: "go on" -> "went" + " on"
+        got = table[head][form]
+        return [g + tail for g in ([got] if isinstance(got, str) else got)]
     w = head
+    if form in ("past", "ing") and _DOUBLES.match(w):
+        w = w + w[-1]                            # "brag" -> "bragged", "slam" -> "slamming"
     if form == "base":
         out = w
     elif form == "third":

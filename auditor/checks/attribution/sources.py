@@ -290,6 +290,9 @@ def _chunks_before(t: str, sent_start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_AGE = re.compile(r"\d{1,3}\s*$")
+
+
 def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     """"Budanov, the head of HUR, said" / "Putin's spokesperson, Dmitry Peskov, said"."""
     chunks = _chunks_before(t, sent_start, cue_start)
@@ -298,6 +301,9 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
         if first in R.relative_words and not picked:
             continue            # "Dehghan, who blogs for The Guardian, said": the clause before
+        if not picked and (_AGE.match(t, s, e) or first in ("one", "a", "an") and
+                           t[s:e].count(" ") >= 2 and t[s:e][:1].islower()):
+            continue            # "McGillivray, 36, said", "Heath, one of the chamber's ..., said"
         if first in R.skip_chunk or (first.endswith(("ing", "ed")) and len(first) > 4
                                      and t[s:s + 1].islower()):
             if picked:

@@ -342,3 +342,90 @@ def test_prefilter_assumptions_about_the_regex_engine():
         for x in regex.findall(regex.escape(a), every, flags=regex.IGNORECASE | regex.V0):
             low = x.lower()
             assert low == a.lower() or any(s in low for s in bp._FOLD_SPECIAL), (a, x)
+
+
+# -- the line classifier (rules/boilerplate-model.yaml) -----------------------------------------
+from auditor.checks import boilerplate_model as bm  # noqa: E402
+from auditor.rules import RulePackError  # noqa: E402
+
+DRAGNET = ROOT / "tests" / "fixtures" / "boilerplate_dragnet"
+
+
+def _lines_flagged(findings, article, classifier=None):
+    out = {}
+    for f in _bp(findings):
+        if classifier is None or bool(f.evidence.get("classifier")) == classifier:
+            out[f.line - 1] = f
+    return out
+
+
+def test_classifier_flags_real_page_boilerplate_and_leaves_prose(rs):
+    # a real page's visible text (Dragnet T56): menu, headline, byline, two paragraphs,
+    # share bar, related posts, comment notice, sidebar and footer
+    art = _article((DRAGNET / "T56.txt").read_text(encoding="utf-8"), "T56")
+    res = process_article(art, rs)
+    flagged = _lines_flagged(res.findings, art)
+    lines = [ln.text for ln in art.lines]
+    for i in (7, 8, 9):                            # byline and the two paragraphs
+        assert i not in flagged, lines[i]
+    by_classifier = _lines_flagged(res.findings, art, classifier=True)
+    assert {lines[i] for i in by_classifier} >= {"Contact", "Comments are closed.", "Archives", "NetworkedBlogs",
+                                                  "Powered by WordPress | Designed by Elegant Themes"}
+    assert by_classifier[lines.index("Comments are closed.")].rule == "boilerplate.comments"
+    assert by_classifier[lines.index("Contact")].rule == "boilerplate.navigation"
+    boiler = set(range(0, 6)) | set(range(10, len(lines)))
+    assert len(set(flagged) & boiler) >= 0.75 * len(boiler)
+    f = by_classifier[lines.index("Archives")]
+    assert f.evidence["probability"] >= f.evidence["threshold"]
+    assert f.evidence["reasons"] and all(isinstance(r, str) for r in f.evidence["reasons"])
+    assert "classifier" in f.message and f.evidence["reasons"][0] in f.message
+    assert art.text[f.start:f.end] == "Archives"
+
+
+def test_classifier_leaves_lists_inside_a_story_alone(rs):
+    # a story closing with a list (fixtures, winners) has no cue of boilerplate: not flagged
+    text = ("Saints face Pompey in the fourth round\n\n"
+            "New Southampton manager Harry Redknapp faces an immediate reunion with his old club "
+            "after the draw for the fourth round of the FA Cup was made on Sunday afternoon.\n\n"
+            "The ties will be played over the weekend of 29 and 30 January, the FA said.\n\n"
+            "Derby v Watford or Fulham\n\nChelsea v Birmingham\n\nWest Ham v Sheff Utd\n\n"
+            "Oldham v Bolton\n\nArsenal v Wolverhampton\n\nEverton v Sunderland\n\n"
+            "Southampton v Portsmouth\n\nNewcastle v Coventry\n")
+    res = process_article(_article(text), rs)
+    assert _bp(res.findings) == []
+
+
+def test_classifier_class_switched_off_in_user_pack(tmp_path):
+    (tmp_path / "mine.yaml").write_text(
+        "kind: boilerplate-model\nversion: 1\nentries:\n  - {id: navigation, enabled: false}\n", encoding="utf-8")
+    rs = load_ruleset([str(tmp_path)])
+    art = _article((DRAGNET / "T56.txt").read_text(encoding="utf-8"), "T56")
+    res = process_article(art, rs)
+    rules = {f.rule for f in res.findings if f.evidence.get("classifier")}
+    assert "boilerplate.navigation" not in rules
+    assert "boilerplate.comments" in rules                # the other classes stay on
+
+
+def test_weights_load_from_the_pack(rs):
+    m = bm.load(rs)
+    assert m is not None and 0 < m.threshold < 1
+    assert len(m.w1) > 50 and "ctx_window" in m.w2 and m.vocab
+    assert {c.id for c in m.classes} == {"navigation", "related-links", "comments", "credit", "share",
+                                         "timestamp", "teaser", "author-box", "advertising"}
+    p = bm.score(["Home", "Contact", "The talks stalled on Monday after a long night of argument "
+                  "between the two parties, the minister said."], m)
+    assert p[0].probability > p[2].probability
+
+
+def test_broken_weights_give_a_clear_error(tmp_path):
+    (tmp_path / "bad.yaml").write_text(
+        "kind: boilerplate-model\nversion: 1\nentries: []\nsettings:\n  model:\n"
+        "    stage1: {no_such_feature: 1.0}\n    stage2: {bias: 0.5}\n", encoding="utf-8")
+    rs = load_ruleset([str(tmp_path)])
+    with pytest.raises(RulePackError, match="no_such_feature: no such feature"):
+        bm.load(rs)
+    (tmp_path / "bad.yaml").write_text(
+        "kind: boilerplate-model\nversion: 1\nentries: []\nsettings:\n  model:\n"
+        "    stage1: {bias: heavy}\n    stage2: {bias: 0.5}\n", encoding="utf-8")
+    with pytest.raises(RulePackError, match="stage1.*heavy|heavy.*number"):
+        load_ruleset([str(tmp_path)])

@@ -32,6 +32,7 @@ import regex
 from ..model import Article, Finding, Severity
 from ..rules import REGEX_TIMEOUT, RegexTimeout, RuleSet, compile_pattern
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from . import boilerplate_model
 from ._sketch import line_key, stable_hash64
 
 KIND = "boilerplate"
@@ -567,6 +568,9 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
                       "position": where, "line_index": idx, "recurrence": rec,
                       "signals": sig, "confidence": round(conf, 2)}))
         flagged.add(idx)
+    found = _classified(article, ctx, flagged | sc.skip, flagged)
+    flagged.update(f.evidence["line_index"] for f in found)
+    out.extend(found)
     ctx.data["boilerplate_lines"] = flagged
     for e in _inline_entries(ctx.ruleset):
         for j, rx in enumerate(e.rxs):
@@ -585,6 +589,43 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
     ctx.data["boilerplate_spans"] = sorted((f.start, f.end) for f in out)
     return out
 
+
+
+CLASS_LABEL = {
+    "navigation": "page navigation (a menu, breadcrumb, tag or page control)",
+    "related-links": "a link to other stories",
+    "comments": "part of the comment block",
+    "credit": "a photo or copyright credit",
+    "share": "a share bar",
+    "timestamp": "a date or time stamp",
+    "teaser": "a teaser of another story",
+    "author-box": "the author's box",
+    "advertising": "an advertising label",
+}
+
+
+def _classified(article: Article, ctx: ArticleContext, skip: set[int], anchors: set[int]) -> list[Finding]:
+    """Lines the boilerplate classifier (``boilerplate-model`` pack) flags beside the patterns;
+    lines in ``skip`` (matched by a pattern, the headline) are left alone."""
+    model = boilerplate_model.load(ctx.ruleset)
+    if model is None or not model.classes:
+        return []
+    texts = [ln.text for ln in article.lines]
+    out = []
+    for s, c in boilerplate_model.flag(texts, model, skip, anchors):
+        ln = article.lines[s.index]
+        start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
+        end = ln.end - (len(ln.text) - len(ln.text.rstrip()))
+        why = boilerplate_model.reasons(s, model.reasons)
+        label = CLASS_LABEL.get(c.id, c.id)
+        out.append(Finding.at(
+            article, f"boilerplate.{c.id}", c.severity, start, end,
+            f"Boilerplate left in the text: this line reads as {label} "
+            f"(classifier, p = {s.probability:.2f}: {', '.join(why)}).",
+            evidence={"category": c.id, "classifier": True, "probability": round(s.probability, 3),
+                      "threshold": model.threshold, "reasons": why, "line_index": s.index,
+                      "confidence": round(s.probability, 2)}))
+    return out
 
 
 # -- recurring lines (corpus) ---------------------------------------------------------

@@ -1,0 +1,481 @@
+"""A line classifier for boilerplate, from the text alone: features of a line and its neighbours,
+weights learnt offline (``benchmarks/boilerplate_train.py``) and kept as data in the
+``boilerplate-model`` rule pack (``rules/boilerplate-model.yaml``).
+
+Two logistic models score each line. The first reads the line and its neighbours: length in
+words, final punctuation, the share of capitalised words, digits, dates and times, separators
+(``|`` ``>`` ``»``), stop-word density (as jusText does), the words of short lines, how alike
+the neighbouring lines are, runs of short lines, and where the line stands against the page's
+prose (before the first prose paragraph, after the last one, how far from one). The second
+adds the first model's scores of the lines around it, so a line inside a menu or a list of
+links is read with its block. A line is flagged when the second model's probability reaches
+the pack's ``threshold`` and the guards let it (prose sentences of ``guard_prose_words`` words
+or more are never flagged). Each line's top contributions are its reasons.
+
+The class of a flagged line (navigation, related-links, comments, credit, share, timestamp,
+teaser, author-box, advertising) comes from the pack's entries: the first entry whose ``cues``
+match the line, else the first whose ``fallback`` shape fits. Each class is a rule
+``boilerplate.<class>``; ``enabled: false`` on its entry in a user pack switches it off.
+
+Everything here is a pure function of the lines and the pack; plain Python, no numpy.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from ..rules import RulePackError, RuleSet, compile_pattern
+
+KIND = "boilerplate-model"
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
+_LOWER_WORD = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?")
+_END_SENT = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
+_END_ELLIPSIS = re.compile(r"(?:\.\.\.|\u2026)[\"'\u201d\u2019)\]]*$")
+_SENT_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+[\"'\u201c\u2018(]*[A-Z]")
+_SEPARATORS = re.compile(r"[|\u00bb\u203a>\u2022\u00b7/\u2014\u2013]")
+_DATE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
+                   r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
+                   r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b", re.I)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b|\b(?:ago|yesterday|today)\b", re.I)
+_URLISH = re.compile(r"https?://|www\.|\.com\b|@\w")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u203a\u00bb>]|\d+[.)])\s")
+
+# Human-readable reasons, by feature name (vocabulary features read "the word 'x'").
+REASONS = {
+    "bias": "the prior",
+    "words_1": "a one-word line", "words_2_3": "a line of 2-3 words", "words_4_6": "a line of 4-6 words",
+    "words_7_12": "a line of 7-12 words", "words_13_25": "a line of 13-25 words",
+    "words_26_50": "a line of 26-50 words", "words_gt50": "a line over 50 words",
+    "log_chars": "its length", "end_sentence": "a sentence end", "end_colon": "a final colon",
+    "end_ellipsis": "a final ellipsis", "end_other": "no final punctuation",
+    "sentence_breaks": "several sentences", "cap_share": "mostly capitalised words",
+    "all_caps": "written in capitals", "digit_share": "many digits", "has_date": "a date",
+    "has_time": "a time or 'ago'", "separators": "separators such as | > \u00bb",
+    "urlish": "a link, address or handle", "bullet": "a list bullet",
+    "stop_density": "stop-word density", "no_stopwords": "no stop words",
+    "prev_short": "a short line before it", "next_short": "a short line after it",
+    "prev_sentence": "a sentence before it", "next_sentence": "a sentence after it",
+    "prev_blank_shape": "the same shape as the line before",
+    "next_blank_shape": "the same shape as the line after",
+    "sim_prev": "a length like the line before", "sim_next": "a length like the line after",
+    "run_short": "a run of short lines", "window_short": "short lines around it",
+    "window_prose": "prose around it",
+    "before_prose": "before the first prose paragraph", "after_prose": "after the last prose paragraph",
+    "prose_dist": "far from the prose", "rel_pos": "its place on the page",
+    "no_prose": "a page without prose", "repeated": "printed more than once on the page",
+    "ctx_prev": "boilerplate-like lines before it", "ctx_next": "boilerplate-like lines after it",
+    "ctx_window": "a boilerplate-like block around it",
+}
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    id: str                # the class: rule boilerplate.<id>
+    severity: str
+    description: str
+    cues: tuple            # compiled regexes searched in the line
+    fallback_max_words: int | None
+    fallback_min_words: int
+
+
+@dataclass(frozen=True)
+class Model:
+    threshold: float
+    guard_prose_words: int
+    block_probability: float
+    vocab_max_words: int
+    prose_min_words: int
+    stopwords: frozenset
+    vocab: frozenset
+    w1: dict               # feature -> weight (stage 1)
+    w2: dict               # feature -> weight (stage 2: stage 1's features + ctx_*)
+    classes: tuple         # ClassEntry, in pack order (enabled only)
+    cue_classes: tuple     # every ClassEntry (its cues are features whether enabled or not)
+    all_classes: frozenset  # every class id, enabled or not
+    source: str
+    reasons: int
+
+
+def load(ruleset: RuleSet) -> Model | None:
+    """The classifier of this rule set (built once), or None without a ``boilerplate-model``
+    pack. Raises RulePackError naming the file when the weights are unusable."""
+    return ruleset.cached("boilerplate.model", lambda: _build(ruleset))
+
+
+def _build(ruleset: RuleSet) -> Model | None:
+    if KIND not in ruleset.packs:
+        return None
+    pack = ruleset.packs[KIND]
+    s = pack.settings
+    where = ", ".join(pack.sources) or KIND
+    problems = []
+    model = s.get("model")
+    if not isinstance(model, dict):
+        raise RulePackError([f"{where}: settings.model: the classifier's weights are missing"])
+    vocab = frozenset(model.get("vocabulary") or ())
+    known = set(REASONS) | {f"w={v}" for v in vocab} | {f"cue_{e['id']}" for e in pack.entries.values()}
+    ws = []
+    for stage in ("stage1", "stage2"):
+        w = model.get(stage)
+        if not isinstance(w, dict) or not w:
+            problems.append(f"{where}: settings.model.{stage}: no weights (a mapping of feature to number)")
+            ws.append({})
+            continue
+        for k, v in w.items():
+            if k not in known:
+                problems.append(f"{where}: settings.model.{stage}.{k}: no such feature "
+                                f"(retrain with benchmarks/boilerplate_train.py)")
+            elif not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+                problems.append(f"{where}: settings.model.{stage}.{k}: weight {v!r} is not a finite number")
+        ws.append({k: float(v) for k, v in w.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    thr = s.get("threshold", 0.5)
+    if not isinstance(thr, (int, float)) or not 0 < thr < 1:
+        problems.append(f"{where}: settings.threshold: {thr!r} is not a probability between 0 and 1")
+    if problems:
+        raise RulePackError(problems)
+    classes = class_entries(pack)
+    return Model(
+        threshold=float(thr), guard_prose_words=int(s.get("guard_prose_words", 25)),
+        block_probability=float(s.get("block_probability", 0.5)),
+        vocab_max_words=int(model.get("vocab_max_words", 12)),
+        prose_min_words=int(model.get("prose_min_words", 12)),
+        stopwords=frozenset(model.get("stopwords") or ()), vocab=vocab, w1=ws[0], w2=ws[1],
+        classes=tuple(c for e, c in classes if e.get("enabled", True)),
+        cue_classes=tuple(c for _, c in classes),
+        all_classes=frozenset(c.id for _, c in classes), source=where,
+        reasons=int(s.get("reasons", 3)))
+
+
+def class_entries(pack) -> list[tuple[dict, ClassEntry]]:
+    """(entry, ClassEntry) of every class of the pack, enabled or not, in pack order."""
+    out = []
+    where = ", ".join(pack.sources) or KIND
+    for e in pack.entries.values():
+        try:
+            cues = tuple(compile_pattern(p, e.get("flags", ["ignorecase"])) for p in e.get("cues", ()))
+        except Exception as err:
+            raise RulePackError([f"{e.get('_source', where)}: entry {e['id']!r} cues: invalid regular "
+                                 f"expression: {err}"]) from None
+        fb = e.get("fallback")
+        out.append((e, ClassEntry(e["id"], e.get("severity", "info"), e.get("description", ""), cues,
+                                  int(fb.get("max_words", 10 ** 9)) if fb else None,
+                                  int(fb.get("min_words", 0)) if fb else 0)))
+    return out
+
+
+# -- features ----------------------------------------------------------------------------
+@dataclass
+class _Basic:
+    words: int
+    sentence: bool         # ends like a sentence
+    short: bool            # at most 5 words, no sentence end
+    prose: bool
+    chars: int
+
+
+def _bucket(n: int) -> str:
+    if n <= 1:
+        return "words_1"
+    if n <= 3:
+        return "words_2_3"
+    if n <= 6:
+        return "words_4_6"
+    if n <= 12:
+        return "words_7_12"
+    if n <= 25:
+        return "words_13_25"
+    if n <= 50:
+        return "words_26_50"
+    return "words_gt50"
+
+
+def basics(texts: list[str], model: Model) -> list[_Basic]:
+    out = []
+    pmin = model.prose_min_words
+    for t in texts:
+        t = t.strip()
+        n = t.count(" ") + 1 if t else 0
+        sent = bool(_END_SENT.search(t))
+        out.append(_Basic(n, sent, n <= 5 and not sent, sent and n >= pmin, len(t)))
+    return out
+
+
+def guarded(x: _Basic, model: Model) -> bool:
+    """A prose sentence of ``guard_prose_words`` words or more: never flagged, not scored (its
+    stage-1 probability counts as 0 for its neighbours)."""
+    return x.sentence and x.words >= model.guard_prose_words
+
+
+def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dict[str, float] | None]:
+    """Stage-1 features of every line (a sparse mapping each; None for a guarded prose line);
+    ``cue_classes`` are the class entries whose cues become ``cue_<class>`` features."""
+    b = b if b is not None else basics(texts, model)
+    n = len(texts)
+    prose_idx = [i for i, x in enumerate(b) if x.prose]
+    first_p = prose_idx[0] if prose_idx else None
+    last_p = prose_idx[-1] if prose_idx else None
+    # distance to the nearest prose line, both ways
+    dist = [n] * n
+    d = None
+    for i in range(n):
+        d = 0 if b[i].prose else (None if d is None else d + 1)
+        if d is not None:
+            dist[i] = d
+    d = None
+    for i in range(n - 1, -1, -1):
+        d = 0 if b[i].prose else (None if d is None else d + 1)
+        if d is not None and d < dist[i]:
+            dist[i] = d
+    # runs of short lines
+    run = [0] * n
+    i = 0
+    while i < n:
+        if b[i].short:
+            j = i
+            while j < n and b[j].short:
+                j += 1
+            for k in range(i, j):
+                run[k] = j - i
+            i = j
+        else:
+            i += 1
+    seen: dict[str, int] = {}
+    for t in texts:
+        k = t.strip().lower()
+        seen[k] = seen.get(k, 0) + 1
+    stop = model.stopwords
+    vocab = model.vocab
+    vmax = model.vocab_max_words
+    out = []
+    for i, t in enumerate(texts):
+        x = b[i]
+        if guarded(x, model):
+            out.append(None)
+            continue
+        t = t.strip()
+        f: dict[str, float] = {"bias": 1.0, _bucket(x.words): 1.0, "log_chars": math.log1p(x.chars) / 5}
+        if x.sentence:
+            f["end_sentence"] = 1.0
+        elif t.endswith(":"):
+            f["end_colon"] = 1.0
+        elif _END_ELLIPSIS.search(t):
+            f["end_ellipsis"] = 1.0
+        else:
+            f["end_other"] = 1.0
+        if x.words > 3:
+            sb = len(_SENT_BREAK.findall(t))
+            if sb:
+                f["sentence_breaks"] = min(sb, 3) / 3
+        words = _WORD.findall(t)
+        if words:
+            caps = sum(1 for w in words if w[0].isupper())
+            f["cap_share"] = caps / len(words)
+            if len(t) > 3 and t.isupper():
+                f["all_caps"] = 1.0
+            lw = [w.lower() for w in words]
+            sd = sum(1 for w in lw if w in stop) / len(lw)
+            f["stop_density"] = sd
+            if sd == 0:
+                f["no_stopwords"] = 1.0
+            if x.words <= vmax:
+                for w in set(lw):
+                    if w in vocab:
+                        f["w=" + w] = 1.0
+        else:
+            f["no_stopwords"] = 1.0
+        digits = sum(c.isdigit() for c in t)
+        if digits:
+            f["digit_share"] = digits / max(1, len(t))
+            if _DATE.search(t):
+                f["has_date"] = 1.0
+            if _TIME.search(t):
+                f["has_time"] = 1.0
+        elif x.words <= 12 and _TIME.search(t):
+            f["has_time"] = 1.0
+        sep = len(_SEPARATORS.findall(t))
+        if sep:
+            f["separators"] = min(sep, 3) / 3
+        if _URLISH.search(t):
+            f["urlish"] = 1.0
+        if _BULLET.match(t):
+            f["bullet"] = 1.0
+        if x.words <= 20:
+            for c in cue_classes:
+                for rx in c.cues:
+                    if rx.search(t):
+                        f["cue_" + c.id] = 1.0
+                        break
+        p = b[i - 1] if i > 0 else None
+        q = b[i + 1] if i + 1 < n else None
+        if p is not None:
+            if p.short:
+                f["prev_short"] = 1.0
+            if p.sentence:
+                f["prev_sentence"] = 1.0
+            if p.short == x.short and p.sentence == x.sentence:
+                f["prev_blank_shape"] = 1.0
+            f["sim_prev"] = min(p.chars, x.chars) / max(1, p.chars, x.chars)
+        if q is not None:
+            if q.short:
+                f["next_short"] = 1.0
+            if q.sentence:
+                f["next_sentence"] = 1.0
+            if q.short == x.short and q.sentence == x.sentence:
+                f["next_blank_shape"] = 1.0
+            f["sim_next"] = min(q.chars, x.chars) / max(1, q.chars, x.chars)
+        if run[i]:
+            f["run_short"] = math.log1p(run[i]) / 3
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        win = hi - lo - 1
+        if win:
+            f["window_short"] = sum(1 for k in range(lo, hi) if k != i and b[k].short) / win
+            f["window_prose"] = sum(1 for k in range(lo, hi) if k != i and b[k].prose) / win
+        if first_p is None:
+            f["no_prose"] = 1.0
+        else:
+            if i < first_p:
+                f["before_prose"] = 1.0
+            elif i > last_p:
+                f["after_prose"] = 1.0
+            f["prose_dist"] = math.log1p(dist[i]) / 3
+        f["rel_pos"] = i / max(1, n - 1)
+        rep = seen.get(t.lower(), 1)
+        if rep > 1:
+            f["repeated"] = math.log(rep) / 2
+        out.append(f)
+    return out
+
+
+def _logit(w: dict, f: dict) -> float:
+    return sum(w.get(k, 0.0) * v for k, v in f.items())
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1 + e)
+
+
+def context(p1: list[float], i: int) -> dict[str, float]:
+    """Stage-2 features of line ``i`` from stage-1 probabilities ``p1`` of the page."""
+    n = len(p1)
+    f = {}
+    if i > 0:
+        f["ctx_prev"] = p1[i - 1]
+    if i + 1 < n:
+        f["ctx_next"] = p1[i + 1]
+    lo, hi = max(0, i - 3), min(n, i + 4)
+    if hi - lo > 1:
+        f["ctx_window"] = (sum(p1[lo:hi]) - p1[i]) / (hi - lo - 1)
+    return f
+
+
+@dataclass
+class Scored:
+    index: int
+    probability: float
+    reasons: list[tuple[str, float]]     # (feature, contribution) of each feature
+    features: dict
+    basic: _Basic
+
+
+def score(texts: list[str], model: Model) -> list[Scored]:
+    """The stage-2 probability of being boilerplate of every line that can be flagged (not
+    blank, not guarded prose), with its main reasons; ``index`` is the line's index in
+    ``texts`` (blank lines are not lines of the page here)."""
+    keep = [i for i, t in enumerate(texts) if t.strip()]
+    lines = [texts[i] for i in keep]
+    b = basics(lines, model)
+    if all(guarded(x, model) for x in b):
+        return []
+    feats = features(lines, model, model.cue_classes, b)
+    w1 = model.w1
+    p1 = [0.0 if f is None else _sigmoid(_logit(w1, f)) for f in feats]
+    w2 = model.w2
+    out = []
+    for i, f in enumerate(feats):
+        if f is None:
+            continue
+        f2 = dict(f)
+        f2.update(context(p1, i))
+        contrib = [(k, w2.get(k, 0.0) * v) for k, v in f2.items()]
+        z = sum(c for _, c in contrib)
+        out.append(Scored(keep[i], _sigmoid(z), contrib, f2, b[i]))
+    return out
+
+
+def reasons(s: Scored, k: int) -> list[str]:
+    """The ``k`` features that pushed the line most towards boilerplate, as words."""
+    top = sorted((c for c in s.reasons if c[1] > 0 and c[0] != "bias"), key=lambda c: -c[1])[:k]
+    return [reason_text(name) for name, _ in top]
+
+
+def reason_text(name: str) -> str:
+    if name.startswith("w="):
+        return f"the word '{name[2:]}'"
+    if name.startswith("cue_"):
+        return f"a {name[4:]} cue"
+    return REASONS.get(name, name)
+
+
+def classify(text: str, words: int, model: Model) -> ClassEntry | None:
+    """The class of a flagged line: first entry whose cue matches, else first fallback that
+    fits; None when every fitting class is switched off."""
+    for c in model.classes:
+        for rx in c.cues:
+            if rx.search(text):
+                return c
+    for c in model.classes:
+        if c.fallback_max_words is not None and c.fallback_min_words <= words <= c.fallback_max_words:
+            return c
+    return None
+
+
+def _cued(s: Scored) -> bool:
+    return any(k.startswith("cue_") for k in s.features)
+
+
+def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
+         anchors: set[int] = frozenset()) -> list[tuple[Scored, ClassEntry]]:
+    """Lines the classifier flags (not in ``skip``), each with its class. Guards:
+
+    * a sentence of ``guard_prose_words`` words or more is never flagged;
+    * between the page's first and last prose paragraph only a line a class cue matches is
+      (a list inside the story, a table row or a subheading has no cue);
+    * elsewhere a line is flagged only inside a block that shows its kind: a run of lines
+      (probability at least ``block_probability``) holding a cued line that reaches the
+      threshold or one of ``anchors`` (lines a pattern flagged). A story's closing list of fixtures or winners holds none.
+    """
+    scored = score(texts, model)
+    blocks: list[list[Scored]] = []
+    run: list[Scored] = []
+    last = None
+    nonblank = [i for i, t in enumerate(texts) if t.strip()]
+    pos = {i: k for k, i in enumerate(nonblank)}
+    for s in scored:
+        joined = last is not None and pos[s.index] == pos[last] + 1
+        if (s.probability >= model.block_probability or s.index in anchors) and (joined or not run):
+            run.append(s)
+        else:
+            if run:
+                blocks.append(run)
+            run = [s] if (s.probability >= model.block_probability or s.index in anchors) else []
+        last = s.index
+    if run:
+        blocks.append(run)
+    out = []
+    for blk in blocks:
+        anchored = any(s.index in anchors or (_cued(s) and s.probability >= model.threshold) for s in blk)
+        for s in blk:
+            if s.index in skip or s.probability < model.threshold:
+                continue
+            x = s.basic
+            inside = not any(k in s.features for k in ("before_prose", "after_prose", "no_prose"))
+            if not (_cued(s) if inside else anchored):
+                continue
+            c = classify(texts[s.index].strip(), x.words, model)
+            if c is not None:
+                out.append((s, c))
+    return out

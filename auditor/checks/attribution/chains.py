@@ -181,8 +181,16 @@ def _reports(b: Attr, a: Attr, t: str | None) -> bool:
         return False            # a speaker read by the last resort makes no hop
     if t is None:
         return True
+    if a.standalone or b.standalone:
+        return False            # "reportedly" inside someone's words is no hop of theirs
     if a.source[0] >= b.cue[1]:
-        gap = t[b.cue[1]:min(a.source[0], a.cue[0])]
+        # "according to the Times, Smith said": from the end of b's source when it follows b's cue
+        start = max(b.cue[1], b.source[1]) if b.source[0] >= b.cue[1] else b.cue[1]
+        gap = t[start:min(a.source[0], a.cue[0])]
+        if start == b.source[1]:
+            gap = gap.lstrip(" ,")
+        if "," in gap:
+            return False        # "X told the Herald she believes ..., and Y said": beside it
     elif a.cue[1] <= min(b.cue[0], b.source[0]):
         # '"Trump told me ...," Clinton said': only when b closes the sentence after a comma
         # or a quote, not '"Cruz predicted that "the media" would say'
@@ -322,7 +330,8 @@ def build_chains(attrs: list[Attr]) -> list[dict[str, Any]]:
                 kind = "person"       # "he said", resolved to a person named before
             elif kind == "reference":
                 kind = "vague"        # "the cited source" with no outlet to point back to
-            node = {"name": n.eff_name or n.name or "", "kind": kind, "attribution": n.id}
+            node = {"name": n.eff_name or n.name or n.extra.get("text", ""), "kind": kind,
+                    "attribution": n.id}
             if n.role:
                 node["role"] = n.role
             venues = []

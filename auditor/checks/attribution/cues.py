@@ -169,7 +169,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue            # "did not say", "declined to comment": no statement
         # a subject before the cue starts after an earlier cue of the sentence: "Clinton said
         # Trump told her" (the second statement is inside the first one's content)
-        lo = max([a.cue[1] for a in out if a.cue[1] <= cs] + [ss])
+        lo = max([a.cue[1] for a in out if a.cue[1] <= cs and not a.cue_entry.get("hop")] +
+                 [ss])
         if ent.get("venue") and ent.get("source") == "after":
             continue            # "in an interview with X": X is a venue, handled below
         if m.groupdict().get("source"):
@@ -271,6 +272,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                                                       "descriptor", "guess", "fallback")}
         if relative:
             a.extra["relative"] = True
+        a.extra["text"] = t[s:e]
         if not ent.get("venue") and not ent.get("hop") and c["kind"] != "outlet":
             v = _venue_after(R, t, max(ce, e), se)
             if v is not None:
@@ -400,8 +402,8 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
         return m.start(), m.start() + len(m.group(0).rstrip()), {
             "kind": "anonymous" if one else "vague", "name": m.group(0).strip()}
     low = [w[2].casefold() for w in ws]
-    if len(ws) == 1 and low[0] in _PRONOUNS:
-        return None             # a pronoun the pronoun rules did not take: leave it
+    if len(ws) == 1 and (low[0] in _PRONOUNS or low[0].endswith("ly")):
+        return None             # a pronoun the pronoun rules did not take, "Apparently"
     m = _TRAILING_NAME.search(t, s, e)
     if m and any(w in R.verbs_not_in_source for w in low):
         # "it was something Mindy McGillivray said": the name just before the verb
@@ -418,6 +420,9 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
 
 _BE_AUX = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.I)
 _PASSIVE_BY = re.compile(r"\s+(?:[\w'-]+\s+){0,4}?by\s+(?!\w+ing\b)", re.I)
+# a noun for a person ("juror", "activist", "resident"), not a thing ("ad", "clip")
+_PERSON_NOUN = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman|person|child|kid|guy|boy|"
+                          r"girl|wife|husband|mother|father|son|daughter|friend|neighbo[u]?r)$")
 _PLURAL_HEAD = re.compile(r"[a-z]{3,}s$")
 _QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|"
                        r"dozens|hundreds|thousands|millions|half|a third|a quarter|"
@@ -434,8 +439,9 @@ def _described(R: Rules, t: str, s: int, e: int):
     low = [w[2].casefold() for w in ws]
     if low[-1] in R.not_in_source_end or any(w in R.verbs_not_in_source for w in low):
         return None
+    quant = low[0] in R.quantifiers or bool(_QUANTITY.match(t[s:e]))
     if any(w in R.clause_starts for w in low[1:]) or low[0] in R.not_name:
-        if low[0] not in _DETS and low[0] not in R.quantifiers:
+        if low[0] not in _DETS and not quant:
             return None
     head = low[-1]
     first = low[0]
@@ -443,14 +449,18 @@ def _described(R: Rules, t: str, s: int, e: int):
         or head in R.collective_heads
     if first.endswith(("'s", "s'")) and len(ws) >= 2 and (plural or head in R.collective_heads):
         return s, e, {"kind": "vague", "name": t[s:e]}     # "China's state media"
-    quant = first in R.quantifiers or bool(_QUANTITY.match(t[s:e]))
     if not ws[-1][2].islower() or not (quant or first in _DETS or all(
             w[2].islower() or i == 0 for i, w in enumerate(ws))):
         return None             # capitalised words: a name, not a description
+    person = head in R.role_heads or bool(_PERSON_NOUN.search(head))
     if first in ("the", "this", "that") and not plural:
+        if not person:
+            return s, e, {"kind": "vague", "name": t[s:e]}     # "the ad", "the clip"
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
                       "descriptor": "definite"}
     if first in ("a", "an", "one", "another") and not plural:
+        if not person:
+            return s, e, {"kind": "vague", "name": t[s:e]}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
                       "descriptor": "indefinite"}
     if plural and (quant or first in _DETS or ws[0][2].islower() or len(ws) <= 3):

@@ -297,13 +297,17 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     """"Budanov, the head of HUR, said" / "Putin's spokesperson, Dmitry Peskov, said"."""
     chunks = _chunks_before(t, sent_start, cue_start)
     picked: list[tuple[int, int, dict]] = []
+    described: tuple[int, int] | None = None
     for s, e in chunks[:4]:
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
         if first in R.relative_words and not picked:
             continue            # "Dehghan, who blogs for The Guardian, said": the clause before
         if not picked and (_AGE.match(t, s, e) or first in ("one", "a", "an") and
                            t[s:e].count(" ") >= 2 and t[s:e][:1].islower()):
-            continue            # "McGillivray, 36, said", "Heath, one of the chamber's ..., said"
+            # "McGillivray, 36, said", "Greenfield, a media analyst at BTIG Research, said":
+            # the name before is the source, the description part of its phrase
+            described = described or (s, e)
+            continue
         if first in R.skip_chunk or (first.endswith(("ing", "ed")) and len(first) > 4
                                      and t[s:s + 1].islower()):
             if picked:
@@ -328,6 +332,10 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     if not picked:
         return None
     if len(picked) == 1:
+        s1, e1, c1 = picked[0]
+        if described is not None and c1["kind"] == "person" and described[0] > e1:
+            c1 = dict(c1, role=c1.get("role") or t[described[0]:described[1]])
+            return s1, described[1], c1
         return picked[0]
     (s1, e1, c1), (s2, e2, c2) = picked
     named, role = (c1, c2) if not c1.get("unnamed") else (c2, c1)

@@ -336,7 +336,16 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
     return out
 
 
-_GROUP_WORD = re.compile(r"([\w'\u2019-]+)\s*$")
+def _word_before(t: str, lo: int, end: int) -> tuple[int, int]:
+    """The span of the word ending at or before ``end`` (white space skipped), no further back
+    than ``lo``; (end, end) when there is none."""
+    e = end
+    while e > lo and t[e - 1].isspace():
+        e -= 1
+    b = e
+    while b > lo and (t[b - 1].isalnum() or t[b - 1] in "_'\u2019-"):
+        b -= 1
+    return b, e
 
 
 def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
@@ -346,29 +355,25 @@ def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
     start, negated = cs, False
     seg_end = cs
     for _ in range(6):
-        m = _GROUP_WORD.search(t, ss, seg_end)
-        if not m:
-            break
-        w = m.group(1).casefold().replace("\u2019", "'")
-        between = t[m.end(1):seg_end]
-        if "," in between or '"' in between:
-            break
+        b, e = _word_before(t, ss, seg_end)
+        if b == e or t[e:seg_end].strip():
+            break               # no word, or punctuation between ("," '"')
+        word = t[b:e]
+        w = word.casefold().replace("\u2019", "'")
         if w in R.negators or w.endswith("n't"):
             negated = True
-        elif w in R.fillers or w in R.time_words or (w.endswith("ly") and m.group(1).islower()
+        elif w in R.fillers or w in R.time_words or (w.endswith("ly") and word.islower()
                                                        and len(w) > 3):
             pass
         else:
-            tail = t[m.start(1):cs].casefold()
-            if any(tail.startswith(v + " ") or tail.startswith(v + "\u00a0")
-                   for v in R.negating_verbs):
+            if R.negating_rx is not None and R.negating_rx.match(t, b, cs):
                 negated = True
             elif w == "to":
-                m2 = _GROUP_WORD.search(t, ss, m.start(1))
-                if m2 and f"{m2.group(1).casefold()} to" in R.negating_verbs:
-                    return m2.start(1), True
+                b2, e2 = _word_before(t, ss, b)
+                if b2 < e2 and f"{t[b2:e2].casefold()} to" in R.negating_verbs:
+                    return b2, True
             break
-        start = seg_end = m.start(1)
+        start = seg_end = b
     return start, negated
 
 

@@ -50,6 +50,7 @@ class Rules:
     time_words: set[str] = field(default_factory=set)
     quantifiers: set[str] = field(default_factory=set)
     collective_heads: set[str] = field(default_factory=set)
+    negating_rx: Any = None             # "declined to", "did not", ... at a position
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
     classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
@@ -201,6 +202,10 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         quantifiers=low("quantifiers"), collective_heads=low("collective_heads"), prefilters=prefilters,
         scanners=scanners,
     )
+    if r.negating_verbs:
+        r.negating_rx = re.compile(r"(?:" + "|".join(
+            re.escape(v).replace("\\ ", r"\s+") for v in sorted(r.negating_verbs, key=len,
+                                                                 reverse=True)) + r")\s", re.I)
     full = lambda e: (rf"^(?:{e['pattern']})$", e.get("flags", ["ignorecase"]))   # noqa: E731
     own = lambda e: (e["pattern"], _entry_flags(e))                             # noqa: E731
     r.any_named_kind = union([full(e) for e in by_type.get("reference", [])] +

@@ -44,7 +44,7 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _words(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
-    return [(m.start() + s, m.end() + s, m.group(0)) for m in _WORD.finditer(text[s:e])]
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, s, e)]
 
 
 def _is_cap(w: str) -> bool:
@@ -229,6 +229,9 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
 
 
 # -- spans around a cue ----------------------------------------------------------------------
+_LOOKBACK = 160
+
+
 def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
     """The subject phrase before a cue: from the last clause boundary to the cue."""
     # "a senior executive (alongside others) admitted": step over a parenthesis
@@ -239,10 +242,15 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
         k = t.rfind("(", sent_start, j)
         if k > sent_start:
             cue_start = k
-    seg = t[sent_start:cue_start]
-    cut = sent_start
+    # a subject stands within a few words of its verb: look no further back than _LOOKBACK
+    # characters (snapped to a word start), so a long sentence costs no more than a short one
+    lo = sent_start
+    if cue_start - sent_start > _LOOKBACK:
+        lo = t.find(" ", cue_start - _LOOKBACK, cue_start) + 1 or cue_start - _LOOKBACK
+    seg = t[lo:cue_start]
+    cut = lo
     for m in _CLAUSE_PUNCT.finditer(seg):
-        cut = sent_start + m.end()
+        cut = lo + m.end()
     # the last clause word ("... that Budanov said", "But as Leeds explained")
     base = cut
     for m in _WORD_GROUP.finditer(t, base, cue_start):
@@ -425,7 +433,7 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
         m = _OBJECT_END.search(t, m.end(), sent_end)
     if m:
         end = m.start()
-    ms = search(R.object_stop_rx, t, cue_end, end)
+    ms = R.object_stop_rx.search(t, cue_end, end)    # escaped setting words: linear, no bound
     if ms:
         end = ms.start()
     for c in other_cues:

@@ -266,6 +266,9 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         if direction != "subject" and not shared and any(a < e and s < b for a, b in used):
             continue
         used.append((s, e))
+        if c["kind"] == "person" and c.get("unnamed") and \
+                t[s:e].split(" ", 1)[0].casefold() in ("a", "an", "one", "another"):
+            c = dict(c, kind="anonymous")       # "a media analyst said": someone unnamed
         a = Attr(new_id(), (cs0, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
         a.extra = {k: v for k, v in c.items() if k in ("fits", "outlet", "outlet_id",
@@ -274,7 +277,9 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             a.extra["relative"] = True
         a.extra["text"] = t[s:e]
         if not ent.get("venue") and not ent.get("hop") and c["kind"] != "outlet":
-            v = _venue_after(R, t, max(ce, e), se)
+            v = _venue_after(R, t, max(ce, e), se) or _venue_before(R, t, ss, min(s, cs0))
+            if v is not None and any(b.source[0] <= v["start"] < b.source[1] for b in out):
+                v = None        # "according to the Times, X said": a source already, no venue
             if v is not None:
                 a.venue = v
         a.outlet_qualifier = c.get("outlet") if c["kind"] == "anonymous" else None
@@ -282,6 +287,20 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         a.content = None if ent.get("hop") or ent.get("scope") == "article" \
             else _content(t, a, (ss, se))
         out.append(a)
+        if m.groupdict().get("speaker"):
+            # "the Post reports Trump as saying": the speaker's statement, relayed by the source
+            s2, e2 = m.span("speaker")
+            c2 = classify(R, t, s2, e2) or _described(R, t, s2, e2)
+            if isinstance(c2, tuple):
+                c2 = c2[2]
+            if c2 is not None:
+                b = Attr(new_id(), m.span("relayed"), ent, (s2, e2), c2["kind"], c2.get("name"),
+                         c2.get("role"), sentence=(ss, se), para=pi, line=article.position(s2)[0])
+                b.extra = {k: v for k, v in c2.items() if k in ("fits", "guess")}
+                b.extra["text"] = t[s2:e2]
+                b.content = _content(t, b, (ss, se))
+                b.parent = a
+                out.append(b)
     # venue: "told X", "in an interview with X"
     for cs, ce, ent, m in cues:
         if not ent.get("venue"):
@@ -490,6 +509,22 @@ def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:
     entry = R.outlet_by_alias.get(t[s:e]) or {}
     return {"text": t[s:e], "start": s, "end": e, "name": t[s:e], "kind": "outlet",
             "outlet_id": entry.get("id")}
+
+
+_VENUE_BEFORE = re.compile(r"\b(?:on|to|by|with|in|during)\s+(?:(?:the|a|an)\s+)?[\"']?(?=[A-Z])")
+
+
+def _venue_before(R: Rules, t: str, ss: int, end: int) -> dict | None:
+    """An outlet named before the speaker in the same sentence, after a preposition: "Asked
+    by CNN's John Berman whether ..., Pierson said", "last week on MSNBC he said"."""
+    if R.outlet_rx is None or end - ss > 200:
+        return None
+    for m in _VENUE_BEFORE.finditer(t, ss, end):
+        o = R.outlet_rx.match(t, m.end())
+        if o is not None and o.end() <= end:
+            return {"text": o.group(0), "start": o.start(), "end": o.end(), "name": o.group(0),
+                    "kind": "outlet"}
+    return None
 
 
 def _clause_follows(t: str, ce: int, se: int) -> bool:

@@ -230,6 +230,7 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
 
 # -- spans around a cue ----------------------------------------------------------------------
 _LOOKBACK = 160
+_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 
 
 def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
@@ -276,6 +277,10 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
         if len(ws) > 1 and ws[0][2].casefold() in R.time_words and ws[0][2].islower() and \
                 any(_is_cap(w[2]) for w in ws[1:]):
             s = _strip(t, ws[0][1], e)[0]       # "in the day Johnson": the time phrase goes
+            continue
+        if len(ws) > 1 and ws[-1][2].casefold() in _SUBJECT_PRONOUNS and \
+                ws[-2][2].casefold() not in ("and", "or", "nor"):
+            s = ws[-1][0]                       # "last week on MSNBC he said": the pronoun
             continue
         break
     return s, e

@@ -1,7 +1,11 @@
 """The data every stage passes on: articles in, findings and results out.
 
-Offsets (`start`, `end`) always index the article's original ``text``; line
-numbers are 1-based lines of the original input file (see ``Line.file_line``).
+Offsets (`start`, `end`) always index the article's original ``text`` while the
+checks run; line numbers are 1-based lines of the original input file (see
+``Line.file_line``). For JSON records the report says which field of the record
+a span lies in (``FieldMap``): the pipeline maps every span once, as each
+article's (and the corpus stage's) findings are made, so the renderers read
+offsets into the record's own ``title`` or ``text``.
 """
 from __future__ import annotations
 
@@ -63,6 +67,42 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldMap:
+    """Where a JSON record's fields stand in ``Article.text``.
+
+    ``text_offset``: where the record's text begins in ``Article.text`` (the length of the
+    headline line and blank line put before a body that does not start with the title;
+    0 when the text is the body alone). ``title_offset``: the white space before the title
+    in the record (``Article.title`` is stripped). ``title_len``: the length of the headline
+    put before the body (0 when none was).
+    """
+
+    text_offset: int = 0
+    title_offset: int = 0
+    title_len: int = 0
+
+    def locate(self, start: int, end: int) -> tuple[str, int, int]:
+        """(field, start, end) of the span ``Article.text[start:end]`` in the record.
+
+        A span in the headline put before the body is in ``title`` (clipped to its end, if it
+        ran on); one in the blank line after it is moved to the start of ``text``."""
+        if start < self.title_len:
+            return "title", start + self.title_offset, min(end, self.title_len) + self.title_offset
+        return "text", max(0, start - self.text_offset), max(0, end - self.text_offset)
+
+    def to_text(self, field: str | None, offset: int) -> int:
+        """The offset in ``Article.text`` of ``offset`` into the record's ``field``."""
+        if field == "title":
+            return offset - self.title_offset
+        if field == "text":
+            return offset + self.text_offset
+        return offset
+
+
+PLAIN_FIELDS = FieldMap()       # a JSON record whose text is its ``text`` as given
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One article as read, frozen.
 
@@ -108,6 +148,19 @@ class Article:
         return Span(self.id, start, end, self.text[start:end], line, column)
 
     @property
+    def fields(self) -> FieldMap | None:
+        """How offsets into ``text`` map to the record's fields: JSON records only (set by
+        ``ingest.common.article_from_parts`` in ``meta``), None for every other format."""
+        if self.format != "json":
+            return None
+        text_offset = int(self.meta.get("text_offset") or 0)
+        title_offset = int(self.meta.get("title_offset") or 0)
+        if not text_offset and not title_offset:
+            return PLAIN_FIELDS
+        return FieldMap(text_offset, title_offset,
+                        len(self.title or "") if text_offset else 0)
+
+    @property
     def headline(self) -> Line | None:
         return None if self.title_line is None else self.lines[self.title_line]
 
@@ -146,6 +199,7 @@ class Finding:
     end_column: int | None = None
     fingerprint: str | None = None     # stable across moved lines (see auditor/baseline.py)
     suppression: dict[str, Any] | None = None   # how it was suppressed (inline, baseline)
+    field: str | None = None           # JSON records: "title" or "text", what start/end index
 
     @property
     def family(self) -> str:
@@ -169,7 +223,9 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         d = {
             "rule": self.rule, "severity": self.severity.value, "article": self.article,
-            "line": self.line, "column": self.column, "start": self.start, "end": self.end,
+            "line": self.line, "column": self.column,
+            **({"field": self.field} if self.field else {}),
+            "start": self.start, "end": self.end,
             "text": self.text, "message": self.message, "related": self.related,
             "evidence": self.evidence,
         }
@@ -188,7 +244,8 @@ class Finding:
         return cls(d["rule"], Severity.parse(d["severity"]), d["article"], d["line"], d["column"],
                    d["start"], d["end"], d["text"], d["message"], list(d.get("related", [])),
                    dict(d.get("evidence", {})), bool(d.get("suppressed", False)),
-                   d.get("end_line"), d.get("end_column"), d.get("fingerprint"), d.get("suppression"))
+                   d.get("end_line"), d.get("end_column"), d.get("fingerprint"), d.get("suppression"),
+                   d.get("field"))
 
 
 @dataclass(slots=True)
@@ -241,6 +298,7 @@ class ArticleResult:
     errors: list[IngestError] = field(default_factory=list)
     stored: bytes | None = None         # the article packed for the spool (auditor.spool)
     timings: dict[str, float] | None = None     # seconds per step, when the run asked for them
+    fields: FieldMap | None = None      # JSON records: how the article's offsets map to fields
 
 
 def _by_article(findings: Any) -> dict[str, list[Finding]]:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import TOOL_NAME, __version__, reliability
 from .checks import ArticleContext, CorpusContext, CorpusItem, load_all
+from .fields import localise_article, localise_findings
 from .ingest import IngestOptions, count_jsonl_files, plan_units, read_unit
 from .model import Article, ArticleResult, AuditResult, Finding, IngestError, Severity
 from .parallel import fork_map
@@ -90,8 +91,12 @@ def process_article(article: Article, ruleset: RuleSet,
         apply_overrides(f, ruleset)
     ctx.findings = finish_article(article, ctx.findings, ctx.record, directives)
     ctx.findings.sort(key=Finding.sort_key)
+    # the report's spans of a JSON record index the record's title or text (auditor.fields)
+    fields = article.fields
+    localise_article(article.id, fields, ctx.record, ctx.findings, skip=(RECORD_KEY,))
     lap("finish")
-    return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored)
+    return ArticleResult(ctx.record, ctx.findings, fingerprints, ctx.errors, stored,
+                         fields=fields)
 
 
 def add_timings(total: dict[str, float], more: dict[str, float]) -> None:
@@ -252,6 +257,8 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
     n = 0
     engine_out: dict[str, Any] = {}
     spool = ArticleSpool()          # the articles, packed on disk, for the corpus stage
+    # JSON records' field maps (auditor.fields), for the corpus stage's findings on them
+    field_maps: dict[str, Any] = {}
     for res in run_article_stage(units(), ruleset, options, engine_out):
         if isinstance(res, IngestError):
             errors.append(res)
@@ -274,6 +281,8 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
         if ds:
             directives[rec["id"]] = (rec.get("path", rec["id"]), ds)
         ids.append(rec["id"])
+        if res.fields is not None:
+            field_maps[rec["id"]] = res.fields
         records.append(rec)
         findings.add(rec["id"], res.findings)
         errors.extend(res.errors)
@@ -352,6 +361,7 @@ def _audit(sources: list[str], ruleset: RuleSet, options: AuditOptions | None,
         if ruleset.rule_enabled(f.rule):
             apply_overrides(f, ruleset)
             corpus_found.append(f)
+    localise_findings(corpus_found, field_maps.get)
     findings.add_extra(corpus_found)        # merged in at their articles, in sort-key order
     return AuditResult(
         tool={"name": TOOL_NAME, "version": __version__},

@@ -49,17 +49,23 @@ def pack(article: Article, data: dict[str, Any] | None = None) -> bytes:
     lines = np.array([(ln.start, ln.end, ln.file_line, ln.file_column) for ln in article.lines],
                      dtype=np.int64).reshape(-1, 4)
     kept = {k: sorted(data[k]) for k in KEPT_DATA if data and k in data}
+    # of the meta, what ``Article.fields`` reads: the report maps a JSON record's spans with it
+    meta = {k: article.meta[k] for k in FIELD_META if k in article.meta}
     return pickle.dumps((article.id, article.path, article.text, lines, article.title,
                          article.title_line, article.body_start, article.outlet, article.url,
-                         article.published, article.format, kept), protocol=5)
+                         article.published, article.format, kept, meta), protocol=5)
+
+
+FIELD_META = ("text_offset", "title_offset")
 
 
 def unpack(blob: bytes) -> tuple[Article, dict[str, Any]]:
     (aid, path, text, lines, title, title_line, body_start, outlet, url, published, fmt,
-     kept) = pickle.loads(blob)
+     kept, meta) = pickle.loads(blob)
     lns = tuple(Line(i, s, e, text[s:e], fl, fc) for i, (s, e, fl, fc) in enumerate(lines.tolist()))
     art = Article(id=aid, path=path, text=text, lines=lns, title=title, title_line=title_line,
-                  body_start=body_start, outlet=outlet, url=url, published=published, format=fmt)
+                  body_start=body_start, outlet=outlet, url=url, published=published, format=fmt,
+                  meta=meta)
     return art, {k: set(v) for k, v in kept.items()}
 
 

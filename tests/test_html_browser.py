@@ -304,3 +304,29 @@ def test_ten_thousand_articles_open_and_filter_quickly(watch, tmp_path, shots):
     page.screenshot(path=str(shots / "index-10k.png"))
     # generous bounds for a shared 2-core CI machine; the figures above are the measurement
     assert opened < 15 and filtered < 5 and refiltered < 5
+
+
+def test_json_record_links_by_field_mark_the_right_words(watch, tmp_path):
+    """A JSON record whose body does not start with its title: the report's spans index the
+    record's title or text, the page shows the title line before the body; #at=FIELD:S-E
+    links still mark the words they name (issue 20)."""
+    fix = Path(__file__).parent / "fixtures" / "offsets"
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["audit", str(fix / "records.jsonl"), "-o", str(out), "-q", "-j", "1"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    near = next(f for f in data["findings"] if f["rule"] == "duplicate.near-article")
+    rel = near["related"][0]
+    assert rel["field"] == "title"
+    page = watch.open(out / "articles" / page_name(near["article"]))
+    page.click("#findings a.related-link >> nth=0")
+    page.wait_for_selector("mark.target")
+    assert page_name(rel["article"]) in page.url and f"#at=title:{rel['start']}-{rel['end']}" in page.url
+    assert "".join(page.locator("mark.target").all_inner_texts()) == rel["text"]
+    # an attribution's source in the record's text
+    art = next(a for a in data["articles"] if a["id"] == rel["article"])
+    src = art["attributions"][0]["source"]
+    assert src["field"] == "text"
+    page = watch.open(out / "articles" / page_name(art["id"]), f"#at=text:{src['start']}-{src['end']}")
+    page.wait_for_selector("mark.target")
+    assert "".join(page.locator("mark.target").all_inner_texts()) == src["text"]

@@ -105,6 +105,9 @@ def headline_index(lines: Iterable[Line], title: str | None) -> int | None:
     return None
 
 
+HEADLINE_SEP = "\n\n"      # between a headline from metadata and the body it is put before
+
+
 def article_from_parts(*, id: str, path: str, fmt: str, title: str | None, body: str,
                        outlet=None, url=None, published=None, meta=None,
                        file_line: int | None = None) -> Article:
@@ -112,14 +115,17 @@ def article_from_parts(*, id: str, path: str, fmt: str, title: str | None, body:
 
     If the body already starts with the headline, the text is the body alone;
     otherwise the text is the headline line, a blank line, then the body, so
-    that the headline has a place in the text like in any other format.
+    that the headline has a place in the text like in any other format, and
+    ``meta["text_offset"]`` says where the body begins in it (``Article.fields``
+    maps offsets back to the record's fields for the report).
     """
     meta = dict(meta or {})
     body_lines = make_lines(body, fixed_file_line=file_line)
     idx = headline_index(body_lines, title)
     if title and idx is None:
-        text = title.strip() + "\n\n" + body
+        text = title.strip() + HEADLINE_SEP + body
         meta["headline_from"] = "metadata"
+        meta["text_offset"] = len(text) - len(body)
         lines = make_lines(text, fixed_file_line=file_line)
         idx = 0
     else:

@@ -55,9 +55,14 @@ def record_to_article(rec: Any, path: str, default_id: str, options: IngestOptio
     published = _field(rec, "published", options)
     if published is not None:
         meta["published_from"] = "record"
+    if title:
+        title = str(title)
+        lead = len(title) - len(title.lstrip())
+        if lead and title.strip():
+            meta["title_offset"] = lead     # the report's offsets into the title count it
     return article_from_parts(
         id=str(rid) if rid is not None else default_id, path=path, fmt="json",
-        title=str(title).strip() if title else None, body=text,
+        title=title.strip() if title else None, body=text,
         outlet=_opt_str(_field(rec, "outlet", options)), url=_opt_str(_field(rec, "url", options)),
         published=_opt_str(published), meta=meta, file_line=file_line or 1,
     )

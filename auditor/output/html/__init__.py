@@ -32,7 +32,7 @@ from typing import IO, Any, Callable, Iterable, Mapping
 import jinja2
 from markupsafe import Markup
 
-from ...model import Article, AuditResult, Finding
+from ...model import Article, AuditResult, FieldMap, Finding
 from ...parallel import fork_map
 from .. import register, write_atomic
 from .highlight import FAMILIES, SEVERITY_RANK, Mark, family_class, highlight, slug, snippet
@@ -176,12 +176,36 @@ def _text_of(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def text_state(text: str | None, findings: list[Finding]) -> str:
+def _fields_of(value: Any) -> FieldMap | None:
+    return value.fields if isinstance(value, Article) else None
+
+
+def page_span(fields: FieldMap | None, field: str | None, start: int, end: int) -> tuple[int, int]:
+    """(start, end) in the article's text as the page shows it, of a report span: a JSON
+    record's spans index its title or text (``field``; auditor.fields), the page shows the
+    text the checks read (the headline line put before a body that lacks it)."""
+    if fields is None or field is None:
+        return start, end
+    return fields.to_text(field, start), fields.to_text(field, end)
+
+
+def at_anchor(span: Mapping[str, Any]) -> str | None:
+    """``at=START-END`` (offsets in the page's text) or ``at=FIELD:START-END`` (offsets in a
+    JSON record's field, which report.js moves by the page's ``data-at-FIELD``), of a span."""
+    s, e = span.get("start"), span.get("end")
+    if not (isinstance(s, int) and isinstance(e, int)):
+        return None
+    field = span.get("field")
+    return f"at={field}:{s}-{e}" if field in ("title", "text") else f"at={s}-{e}"
+
+
+def text_state(text: str | None, findings: list[Finding], fields: FieldMap | None = None) -> str:
     """ok: every finding's text stands at its offsets; changed: it does not; missing: no text."""
     if text is None:
         return "missing"
     for f in findings:
-        if f.end > len(text) or text[f.start:f.end] != f.text:
+        s, e = page_span(fields, f.field, f.start, f.end)
+        if s < 0 or e > len(text) or text[s:e] != f.text:
             return "changed"
     return "ok"
 
@@ -246,11 +270,12 @@ class Report:
     def href(self, from_page: str, to: str) -> str:
         return self.layout.rel(from_page, to) if self.layout else to
 
-    def article_href(self, from_page: str, aid: str, at: tuple[int, int] | None = None) -> str | None:
+    def article_href(self, from_page: str, aid: str, at: str | None = None) -> str | None:
+        """The link to an article's page; ``at``: a span to mark there (``at_anchor``)."""
         if self.layout is None or aid not in self.known:
             return None
         h = self.href(from_page, self.layout.article(aid))
-        return h + (f"#at={at[0]}-{at[1]}" if at else "")
+        return h + (f"#{at}" if at else "")
 
     def common(self, page: str) -> dict[str, Any]:
         lay = self.layout
@@ -315,8 +340,10 @@ class Report:
         aid = rec["id"]
         page = self.layout.article(aid)
         text = _text_of(loaded)
-        state = text_state(text, findings)
-        marks = [Mark(i + 1, f.start, f.end, f.family, f.severity.value, f.rule, f.message, f.suppressed)
+        fields = _fields_of(loaded)
+        state = text_state(text, findings, fields)
+        marks = [Mark(i + 1, *page_span(fields, f.field, f.start, f.end), f.family, f.severity.value,
+                      f.rule, f.message, f.suppressed)
                  for i, f in enumerate(findings)]
         body = highlight(text, marks) if state == "ok" else None
         snippets = [snippet(m, f.text) for m, f in zip(marks, findings)] if state != "ok" else None
@@ -328,10 +355,9 @@ class Report:
             for r in f.related:
                 r = _as_dict(r)
                 ra = str(r.get("article", ""))
-                at = (int(r["start"]), int(r["end"])) if isinstance(r.get("start"), int) and \
-                    isinstance(r.get("end"), int) else None
+                at = at_anchor(r)
                 if ra == aid:
-                    href = f"#at={at[0]}-{at[1]}" if at else None
+                    href = f"#{at}" if at else None
                 else:
                     href = self.article_href(page, ra, at)
                 related.append({"article": ra, "same": ra == aid, "href": href,
@@ -348,18 +374,18 @@ class Report:
             })
 
         attributions = _as_list(rec.get("attributions"))
-        src_spans: dict[str, tuple[int, int]] = {}
+        src_spans: dict[str, str] = {}          # attribution id -> at_anchor of its source
         attr_rows = []
         for a in attributions:
             a = _as_dict(a)
             src, cue = _as_dict(a.get("source")), _as_dict(a.get("cue"))
-            if isinstance(src.get("start"), int) and isinstance(src.get("end"), int):
-                src_spans[str(a.get("id"))] = (src["start"], src["end"])
+            if at_anchor(src):
+                src_spans[str(a.get("id"))] = at_anchor(src)
             attr_rows.append({
                 "id": str(a.get("id", "")), "line": a.get("line"), "cue": _short(cue.get("text", ""), 80),
                 "source": _short(src.get("text", ""), 120), "kind": str(src.get("kind") or ""),
                 "name": _short(src.get("name") or "", 80), "marked": src.get("kind") in MARKED,
-                "href": (f"#at={src['start']}-{src['end']}" if a.get("id") is not None and
+                "href": (f"#{src_spans[str(a.get('id'))]}" if a.get("id") is not None and
                          str(a.get("id")) in src_spans and state == "ok" else None),
             })
         if state != "ok":
@@ -410,6 +436,9 @@ class Report:
         return {
             **self.common(page), "page": "article", "a": rec, "aid": aid,
             "title": rec.get("title") or aid, "state": state, "body": body, "snippets": snippets,
+            # where a JSON record's title and text begin in the page's text (for #at=FIELD:S-E)
+            "at_shift": ({"title": -fields.title_offset, "text": fields.text_offset}
+                         if fields is not None else None),
             "entries": entries, "chains": chains, "attributions": attr_rows,
             "published": {"value": pub.get("value"), "provenance": pub.get("provenance"),
                           "window": window, "evidence": evidence},
@@ -440,7 +469,7 @@ class Report:
             aid = str(m.get("article"))
             title, outlet, date, found = self._members.get(aid, (None, None, None, []))
             text = _text_of(loaded.get(aid))
-            if text is not None and text_state(text, found) != "ok":
+            if text is not None and text_state(text, found, _fields_of(loaded.get(aid))) != "ok":
                 text = None
             members.append({"id": aid, "title": title or aid, "outlet": outlet, "date": date,
                             "href": self.article_href(page, aid), "similarity": _num(m.get("similarity")),

@@ -15,12 +15,12 @@ def _label(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def chain_diagram(nodes: list[dict[str, Any]], spans: dict[str, tuple[int, int]],
+def chain_diagram(nodes: list[dict[str, Any]], spans: dict[str, Any],
                   article_label: str) -> dict[str, Any]:
     """Boxes and arrows for one chain: this article -> outlet -> ... -> source.
 
-    ``spans`` maps attribution ids to the (start, end) of their source in the text,
-    so each box links to where the text names it.
+    ``spans`` maps attribution ids to where the text names their source, so each box links
+    there: the fragment's ``at=...`` (``html.at_anchor``) or a (start, end) in the page's text.
     """
     boxes = [{"name": article_label, "label": _label(article_label), "kind": "article",
               "sub": "this article" if article_label != "this article" else "article",
@@ -33,7 +33,8 @@ def chain_diagram(nodes: list[dict[str, Any]], spans: dict[str, tuple[int, int]]
         if n.get("role"):
             sub = f"{kind} · {n['role']}"
         boxes.append({"name": name, "label": _label(name), "kind": kind, "sub": _label(sub, 34),
-                      "href": f"#at={span[0]}-{span[1]}" if span else None,
+                      "href": (f"#{span}" if isinstance(span, str) else f"#at={span[0]}-{span[1]}")
+                      if span else None,
                       "marked": kind in MARKED, "role": n.get("role"),
                       "venue": n.get("venue")})
     x = 0.5

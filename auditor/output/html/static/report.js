@@ -336,7 +336,9 @@
       else if (ev.key === "p" || ev.key === "[") go("prev");
     });
 
-    // #at=START-END: mark that span of the text (links from related findings and chains)
+    // #at=START-END: mark that span of the text (links from related findings and chains);
+    // #at=FIELD:START-END: offsets into a JSON record's title or text, moved by the text's
+    // data-at-FIELD (where that field begins in the text shown)
     function clearTarget() {
       var old = document.querySelectorAll("mark.target");
       for (var i = 0; i < old.length; i++) {
@@ -372,8 +374,13 @@
     }
     function fromHash() {
       var h = location.hash.replace(/^#/, "");
-      var m = /^at=(\d+)-(\d+)$/.exec(h);
-      if (m) { showSpan(parseInt(m[1], 10), parseInt(m[2], 10)); return; }
+      var m = /^at=(?:(title|text):)?(\d+)-(\d+)$/.exec(h);
+      if (m) {
+        var el = document.getElementById("text"), shift = 0;
+        if (m[1] && el) shift = parseInt(el.getAttribute("data-at-" + m[1]) || "0", 10) || 0;
+        showSpan(parseInt(m[2], 10) + shift, parseInt(m[3], 10) + shift);
+        return;
+      }
       m = /^(?:f|hl)-(\d+)$/.exec(h);
       if (m) { var k = entryIndex(m[1]); if (k >= 0) activate(k, false); }
     }

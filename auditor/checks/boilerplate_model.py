@@ -308,22 +308,16 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
                         break
         p = b[i - 1] if i > 0 else None
         q = b[i + 1] if i + 1 < n else None
-        if p is not None:
-            if p.short:
-                f["prev_short"] = 1.0
-            if p.sentence:
-                f["prev_sentence"] = 1.0
-            if p.short == x.short and p.sentence == x.sentence:
-                f["prev_blank_shape"] = 1.0
-            f["sim_prev"] = min(p.chars, x.chars) / max(1, p.chars, x.chars)
-        if q is not None:
-            if q.short:
-                f["next_short"] = 1.0
-            if q.sentence:
-                f["next_sentence"] = 1.0
-            if q.short == x.short and q.sentence == x.sentence:
-                f["next_blank_shape"] = 1.0
-            f["sim_next"] = min(q.chars, x.chars) / max(1, q.chars, x.chars)
+        for side, y in (("prev", p), ("next", q)):
+            if y is None:
+                continue
+            if y.short:
+                f[side + "_short"] = 1.0
+            if y.sentence:
+                f[side + "_sentence"] = 1.0
+            if y.short == x.short and y.sentence == x.sentence:
+                f[side + "_blank_shape"] = 1.0
+            f["sim_" + side] = min(y.chars, x.chars) / max(1, y.chars, x.chars)
         if run[i]:
             f["run_short"] = math.log1p(run[i]) / 3
         lo, hi = max(0, i - 3), min(n, i + 4)

@@ -444,9 +444,6 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
 
 _BE_AUX = re.compile(r"\b(?:is|are|was|were|been|be|being)\b", re.I)
 _PASSIVE_BY = re.compile(r"\s+(?:[\w'-]+\s+){0,4}?by\s+(?!\w+ing\b)", re.I)
-# a noun for a person ("juror", "activist", "resident"), not a thing ("ad", "clip")
-_PERSON_NOUN = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|man|woman|person|child|kid|guy|boy|"
-                          r"girl|wife|husband|mother|father|son|daughter|friend|neighbo[u]?r)$")
 _PLURAL_HEAD = re.compile(r"[a-z]{3,}s$")
 _QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|"
                        r"dozens|hundreds|thousands|millions|half|a third|a quarter|"
@@ -476,7 +473,7 @@ def _described(R: Rules, t: str, s: int, e: int):
     if not ws[-1][2].islower() or not (quant or first in _DETS or all(
             w[2].islower() or i == 0 for i, w in enumerate(ws))):
         return None             # capitalised words: a name, not a description
-    person = head in R.role_heads or bool(_PERSON_NOUN.search(head))
+    person = head in R.role_heads or head.endswith(R.person_endings)
     if first in ("the", "this", "that") and not plural:
         if not person:
             return s, e, {"kind": "vague", "name": t[s:e]}     # "the ad", "the clip"
@@ -637,7 +634,6 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
     return None
 
 
-_DESCRIPTOR = re.compile(r"^(?:the|a|an) [a-z][\w-]*(?: [a-z][\w-]*){0,2}$")
 
 _NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
                    "to", "for", "with", "these", "those", "such", "whose"}

@@ -50,6 +50,7 @@ class Rules:
     time_words: set[str] = field(default_factory=set)
     quantifiers: set[str] = field(default_factory=set)
     collective_heads: set[str] = field(default_factory=set)
+    person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
     negating_rx: Any = None             # "declined to", "did not", ... at a position
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
@@ -199,7 +200,8 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         relative_words=low("relative_words"),
         object_stop_rx=stop_rx, unnamed=low("unnamed"), negators=low("negators"),
         negating_verbs=low("negating_verbs"), time_words=low("time_words"),
-        quantifiers=low("quantifiers"), collective_heads=low("collective_heads"), prefilters=prefilters,
+        quantifiers=low("quantifiers"), collective_heads=low("collective_heads"),
+        person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
         scanners=scanners,
     )
     if r.negating_verbs:

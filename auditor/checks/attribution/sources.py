@@ -10,7 +10,6 @@ from ...text import _WORD as _KEY_WORD, _straighten, norm_key
 from .regex import _any
 from .rules import Rules
 
-_TOKEN = re.compile(r"[\w.'&-]+|[^\w\s]")
 _WORD = re.compile(r"[A-Za-z][\w.'&-]*")
 # helpers' own patterns, compiled once (not looked up in re's cache on every call)
 _TOKS = re.compile(r"[\w-]+")

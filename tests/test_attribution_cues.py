@@ -61,6 +61,13 @@ def test_lexicon_reference_expands_and_unknown_group_is_an_error():
     ("A senior official said the talks had stalled.", "said", "A senior official", "anonymous"),
     ("Two sources familiar with the talks said the deal was near.", "said",
      "Two sources familiar with the talks", "anonymous"),
+    # speech acts that judge what is said, with a speaker the rules read
+    ("The mayor lashed out at the council over the delay.", "lashed out", "The mayor", "person"),
+    ('"We will win," Ms. Ortiz joked on Tuesday.', "joked", "Ms. Ortiz", "person"),
+    ("Senator Blake defended the plan as fair to farmers.", "defended", "Senator Blake",
+     "person"),
+    ("The union dismissed the offer as an insult.", "dismissed", "The union", "organization"),
+    ("Carter spoke for an hour, touting the new stadium.", "touting", "Carter", "person"),
 ])
 def test_reporting_cue_and_its_source(ruleset, text, cue, source, kind):
     got = cues(text, ruleset)
@@ -85,6 +92,9 @@ def test_coordinated_cue_is_its_own_statement_with_the_same_source(ruleset):
     "The mayor did not say whether she would run.",
     "A spokesman declined to comment on the report.",
     "The White House refused to say who attended.",
+    # a judging verb needs a speaker: not a document, not a phrase no rule reads
+    "The report dismissed the earlier estimate.",
+    "Cheaper loans hammered the savings banks last year.",
 ])
 def test_not_cues(ruleset, text):
     assert cues(text, ruleset) == []

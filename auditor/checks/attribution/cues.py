@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ...model import Article
 from ...rules import search
 from ...text import norm_key, sentences
-from .regex import TextScan, scan
+from .regex import TextScan, _any, scan
 from .rules import Rules
 from .sources import (
     _AND_END, _CLAUSE_JOIN, _CONTENT_GAP, _DETS, _PREPS, _FIRST_WORD, _LEAD_WORDS, _RELATIVE_END,
@@ -247,6 +247,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 got = _clause_subject(R, t, ss, cs, out)
                 shared = got is not None
         if got is None and not ent.get("noun") and not ent.get("hop") and direction and \
+                not ent.get("strict") and \
                 not ent.get("object") and not _NOUN_LIKE.search(t, cs0, ce):
             # cue-first: a reporting verb is a statement even when its speaker is a phrase the
             # rules above do not read; the nearest phrase of its clause stands as the source
@@ -259,6 +260,12 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         if ent.get("noun") and c["kind"] not in ("person", "organization", "outlet",
                                                  "anonymous", "pronoun", "vague", "reference"):
             continue
+        if ent.get("strict") and (c["kind"] not in ("person", "organization", "outlet",
+                                                    "anonymous", "pronoun", "vague")
+                                  or c.get("people") is False
+                                  or c["kind"] == "vague"
+                                  and _any(R.any_document, R.documents, t[s:e])):
+            continue            # "the report dismissed": a judging verb needs a speaker
         if ent.get("animate") and c["kind"] == "document":
             continue            # "the polls suggest": evidence, not a statement
         if ent.get("noun") and c["kind"] == "vague" and direction != "before":
@@ -474,18 +481,23 @@ def _described(R: Rules, t: str, s: int, e: int):
             w[2].islower() or i == 0 for i, w in enumerate(ws))):
         return None             # capitalised words: a name, not a description
     person = head in R.role_heads or head.endswith(R.person_endings)
+    # many people, not things: "voters", "staff members", "the crowd" (not "the loans")
+    one = head[:-2] + "an" if head.endswith("men") else head[:-1] if head.endswith("s") else head
+    people = person or head in R.collective_heads or one in R.role_heads or \
+        one.endswith(R.person_endings)
     if first in ("the", "this", "that") and not plural:
         if not person:
-            return s, e, {"kind": "vague", "name": t[s:e]}     # "the ad", "the clip"
+            # "the ad", "the clip"
+            return s, e, {"kind": "vague", "name": t[s:e], "people": people}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
-                      "descriptor": "definite"}
+                      "people": True, "descriptor": "definite"}
     if first in ("a", "an", "one", "another") and not plural:
         if not person:
-            return s, e, {"kind": "vague", "name": t[s:e]}
+            return s, e, {"kind": "vague", "name": t[s:e], "people": people}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
-                      "descriptor": "indefinite"}
+                      "people": True, "descriptor": "indefinite"}
     if plural and (quant or first in _DETS or ws[0][2].islower() or len(ws) <= 3):
-        return s, e, {"kind": "vague", "name": t[s:e]}
+        return s, e, {"kind": "vague", "name": t[s:e], "people": people}
     return None
 
 

@@ -20,7 +20,8 @@ prints, per folder:
 Node names match when they are equal once case, a leading "the", a possessive and punctuation
 are dropped, when one's words hold the other's ("CNN" in "CNN's State of the Union"), or when
 two names of a person end in the same surname once honorifics are dropped ("Mr. Pence", "Mike
-Pence"); two unnamed nodes (anonymous, vague) match by kind.
+Pence"), or when one is an outlet and both name the same outlet of the registry ("the AP",
+"Associated Press"); two unnamed nodes (anonymous, vague) match by kind.
 
 Usage: .venv/bin/python benchmarks/attribution_quality.py [FOLDER ...] [--errors] [--json]
 (needs no data outside the repository).
@@ -61,6 +62,22 @@ def _key(name: str) -> list[str]:
     return words
 
 
+# the outlet registry's names and aliases -> outlet id, set by evaluate(): two outlet nodes
+# match when they name the same outlet ("the AP", "Associated Press")
+_OUTLET_IDS: dict[str, str] = {}
+
+
+def _outlet_id(name: str) -> str | None:
+    """The registry outlet the node names: its longest name or alias in the node's text."""
+    name = name.replace("\u2019", "'")
+    best = None
+    for alias, oid in _OUTLET_IDS.items():
+        if (best is None or len(alias) > len(best[0])) and \
+                re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", name):
+            best = (alias, oid)
+    return best[1] if best else None
+
+
 def node_match(gold: dict, pred: dict) -> bool:
     if gold["kind"] in UNNAMED or pred["kind"] in UNNAMED:
         if gold["kind"] in UNNAMED and pred["kind"] in UNNAMED:
@@ -70,6 +87,10 @@ def node_match(gold: dict, pred: dict) -> bool:
     g, p = _key(gold["name"]), _key(pred["name"])
     if not g or not p:
         return False
+    if "outlet" in (gold["kind"], pred["kind"]) and _OUTLET_IDS:
+        go, po = _outlet_id(gold["name"]), _outlet_id(pred["name"])
+        if go is not None and go == po:
+            return True
     if g == p or set(g) <= set(p) or set(p) <= set(g):
         return True
     g2, p2 = [w for w in g if w not in _HONORIFICS], [w for w in p if w not in _HONORIFICS]
@@ -156,6 +177,10 @@ def evaluate(items: list[tuple[str, dict[str, Any]]], ruleset) -> dict[str, Any]
                          "chain_tp_r", "chain_tp_p", "first_hop", "norelay_articles",
                          "false_chains"), 0)
     errors: list[tuple[str, str, str]] = []
+    _OUTLET_IDS.clear()
+    for o in ruleset.entries("outlets"):
+        names = list(o.get("aliases", [])) + ([o["name"]] if o.get("match_name", True) else [])
+        _OUTLET_IDS.update({n: o["id"] for n in names if len(n) >= 2})
     has_chains = False
     for path, fx in items:
         gold = gold_of(fx, path)

@@ -242,8 +242,13 @@ def test_outlet_registry_size_and_types(ruleset):
     entries = ruleset.entries("outlets")
     assert len(entries) >= 150
     assert {e["type"] for e in entries} == {"wire-agency", "newspaper", "broadcaster", "magazine",
-                                            "online-outlet", "aggregator", "state-affiliated"}
+                                            "online-outlet", "aggregator", "state-affiliated",
+                                            "program"}
     assert all(e.get("country") for e in entries)
+    # a program names the outlet that airs it, and that outlet is in the registry
+    ids = {e["id"] for e in entries}
+    assert all(e["network"] in ids for e in entries if e.get("network"))
+    assert len(ids) == len(entries)
 
 
 # -- quality on the hand-annotated real excerpts --------------------------------------------

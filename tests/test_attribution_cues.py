@@ -104,7 +104,14 @@ def test_not_cues(ruleset, text):
 @pytest.mark.parametrize("text, chain", [
     ("Holder told ABC News that the case was closed.", ["ABC News", "Holder"]),
     ("Smith said in an interview with CNN that the deal was dead.", ["CNN", "Smith"]),
-    ("Rubio said on NBC's Meet the Press that he would win.", ["NBC", "Rubio"]),
+    ("Rubio said on NBC's Meet the Press that he would win.", ["NBC's Meet the Press", "Rubio"]),
+    ('Sanders said on "Face the Nation" that the race was open.', ["Face the Nation", "Sanders"]),
+    ("Trump said in interviews with Howard Stern that he was rich.", ["Howard Stern", "Trump"]),
+    ("She told late night host Jimmy Kimmel that she was ready.", ["Jimmy Kimmel", "She"]),
+    ('"The bill was watered down," Hale, R-Macon, told WBUR after the veto.', ["WBUR", "Hale"]),
+    ('"It cannot last," wrote Ann Ruiz, a historian at Rice University, in a Politico article.',
+     ["Politico", "Ann Ruiz"]),
+    ("Fineman quotes Manafort saying that the race is easy.", ["Fineman", "Manafort"]),
     ("The Washington Post reported that Smith said the deal was off.",
      ["The Washington Post", "Smith"]),
     ("According to the New York Times, Smith said the deal was off.",
@@ -117,6 +124,19 @@ def test_not_cues(ruleset, text):
 def test_relayed_chain(ruleset, text, chain):
     _, chains = statements(text, ruleset)
     assert chain in chains, chains
+
+
+@pytest.mark.parametrize("own, text", [
+    ("Fox Online News", "Trump told Fox & Friends that he was rich."),    # its network's program
+    ("NPR Online News", "Cruz told NPR that he would win."),              # a feed's label
+    ("CBN", "Rubio told CBN News that he agreed."),
+    ("New York Times - News", "Smith told The New York Times that it was over."),
+])
+def test_the_articles_own_outlet_under_its_feed_label_is_no_hop(ruleset, own, text):
+    _, chains = statements(text, ruleset, outlet=own)
+    assert all(len(c) == 1 for c in chains), chains
+    _, chains = statements(text, ruleset, outlet="Reuters")
+    assert any(len(c) == 2 for c in chains), chains
 
 
 def test_the_articles_own_outlet_and_a_venue_that_is_no_outlet_are_no_hops(ruleset):

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from .cues import Attr
-from .rules import Rules
+from .rules import Rules, label_stem
 from .sources import classify
 
 # -- linking: parents, pronouns, frames -------------------------------------------------------
@@ -29,17 +29,23 @@ def _mention_before(R: Rules, a: Attr, paras_text: dict[int, tuple[str, int]]) -
 
 def _own_outlet(R: Rules, name: str | None, outlet: str | None) -> bool:
     """Whether an outlet named in the text is the article's own ("told CNN" in "CNN (Web
-    News)", "Christian Broadcasting Network" in "CBN"): no relay then."""
+    News)", "Christian Broadcasting Network" in "CBN", "Fox & Friends" in "Fox Online News":
+    a program of its own network): no relay then."""
     if not name or not outlet:
         return False
     a, b = name.casefold().removeprefix("the "), outlet.casefold().removeprefix("the ")
     b = b.split(" (")[0].split(" - ")[0]
     if a == b or b.startswith(a + " ") or a.startswith(b + " ") or a.startswith(b + "'"):
         return True
-    ea = R.outlet_by_alias.get(name) or R.outlet_by_alias.get(name.removeprefix("the ")) or {}
-    eb = R.outlet_by_alias.get(outlet) or R.outlet_by_alias.get(outlet.split(" (")[0]) or {}
-    if ea and eb and ea.get("id") == eb.get("id"):
-        return True
+    sa, sb = label_stem(name, R.outlet_label_words), label_stem(outlet, R.outlet_label_words)
+    if sa and sa == sb:
+        return True             # "Fox News" in "Fox Online News", "NPR" in "NPR Online News"
+    ea = R.outlet_by_alias.get(name) or R.outlet_by_alias.get(name.removeprefix("the ")) or \
+        R.outlet_by_stem.get(sa) or {}
+    eb = R.outlet_by_alias.get(outlet) or R.outlet_by_stem.get(sb) or {}
+    if ea and eb and ({ea.get("id"), ea.get("network")} & {eb.get("id"), eb.get("network")}
+                      - {None}):
+        return True             # the same outlet, or a program and its network
     alias_b = {x.casefold() for x in [eb.get("name", "")] + list(eb.get("aliases", []))}
     return bool(alias_b & {a, name.casefold()})
 
@@ -51,7 +57,8 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
     body = [a for a in attrs if not a.headline]
     # venues that are outlets: "X told OUTLET", "X said on OUTLET" -> article -> OUTLET -> X
     for a in body:
-        if a.venue_of is not None and a.kind == "outlet" and a.venue_of.parent is None and \
+        if a.venue_of is not None and (a.kind == "outlet" or a.extra.get("interviewer")) and \
+                a.venue_of.parent is None and \
                 not _own_outlet(R, a.name, own_outlet):
             _set_parent(a.venue_of, a)
     for a in body:
@@ -183,6 +190,8 @@ def _reports(b: Attr, a: Attr, t: str | None) -> bool:
         return True
     if a.standalone or b.standalone:
         return False            # "reportedly" inside someone's words is no hop of theirs
+    if b.kind != "outlet" and a.kind in ("vague", "document"):
+        return False            # "Cruz said the media say", "she said a study found": her claim
     if a.source[0] >= b.cue[1]:
         # "according to the Times, Smith said": from the end of b's source when it follows b's cue
         start = max(b.cue[1], b.source[1]) if b.source[0] >= b.cue[1] else b.cue[1]

@@ -355,6 +355,11 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                  sentence=(ss, se), para=pi, line=article.position(s)[0])
         v.venue_of = speaker
         v.extra = {k: val for k, val in c.items() if k in ("guess", "outlet_id")}
+        if c["kind"] == "person" and (ent.get("interview") or
+                                      R.journalist_words & set(t[s:e].casefold().split())):
+            # "in interviews with Howard Stern", "told late night host Jimmy Kimmel": the
+            # journalist who put the words on air is a hop, as an outlet is
+            v.extra["interviewer"] = True
         if speaker is not None:
             speaker.venue = {"text": t[s:e], "start": s, "end": e, "name": c.get("name"),
                              "kind": c["kind"]}
@@ -501,17 +506,24 @@ def _described(R: Rules, t: str, s: int, e: int):
     return None
 
 
-_VENUE_LEAD = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:on|to|in|with|at)\s+(?:(?:the|a|an)\s+)?[\"']?"
+_VENUE_LEAD = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,4}?(?:on|to|in|with|at)\s+(?:(?:the|a|an)\s+)?[\"']?"
                          r"(?=\S)", re.I)
 
 
 def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:
     """An outlet right after a cue, as the place the words were said or written ("said Sunday
-    on CNN's State of the Union", "wrote in Politico", "said to the AP"): the venue."""
-    m = _VENUE_LEAD.match(t, pos, min(se, pos + 60))
-    if not m or R.outlet_rx is None:
+    on CNN's State of the Union", "wrote in Politico", "said to the AP"), or after the
+    speaker's description (", a terrorism expert at Brookings, in a Politico article"): the
+    venue."""
+    if R.outlet_rx is None:
         return None
-    o = R.outlet_rx.match(t, m.end())
+    m = _VENUE_LEAD.match(t, pos, min(se, pos + 60))
+    o = R.outlet_rx.match(t, m.end()) if m else None
+    if o is None:
+        for m in _VENUE_COMMA.finditer(t, pos, min(se, pos + 200)):
+            o = R.outlet_rx.match(t, m.end())
+            if o is not None:
+                break
     if o is None:
         return None
     s, e = o.span()
@@ -520,6 +532,7 @@ def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:
             "outlet_id": entry.get("id")}
 
 
+_VENUE_COMMA = re.compile(r",\s*(?:in|on|to)\s+(?:(?:the|a|an)\s+)?[\"']?(?=[A-Z])")
 _VENUE_BEFORE = re.compile(r"\b(?:on|to|by|with|in|during)\s+(?:(?:the|a|an)\s+)?[\"']?(?=[A-Z])")
 
 

@@ -51,6 +51,9 @@ class Rules:
     quantifiers: set[str] = field(default_factory=set)
     collective_heads: set[str] = field(default_factory=set)
     person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
+    outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
+    journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
+    outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
     negating_rx: Any = None             # "declined to", "did not", ... at a position
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
@@ -77,6 +80,16 @@ _FORMS = ("base", "third", "past", "ing")
 _VOWELS = "aeiou"
 # one syllable ending consonant-vowel-consonant doubles its last letter before -ed and -ing
 _DOUBLES = re.compile(r"^[^aeiou]*[aeiou][^aeiouwxy]$")
+
+
+def label_stem(name: str, words: frozenset[str]) -> str:
+    """An outlet name without "the", a possessive and its trailing label words ("Fox Online
+    News" -> "fox", "The New York Times - News" -> "new york times")."""
+    name = name.casefold().split(" (")[0].split(" - ")[0].removeprefix("the ")
+    ws = name.replace("'s", "").split()
+    while ws and ws[-1] in words:
+        ws.pop()
+    return " ".join(ws)
 
 
 def inflect(lemma: str, form: str, irregular: dict[str, dict[str, Any]] | None = None) -> list[str]:
@@ -202,6 +215,8 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         negating_verbs=low("negating_verbs"), time_words=low("time_words"),
         quantifiers=low("quantifiers"), collective_heads=low("collective_heads"),
         person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
+        outlet_label_words=frozenset(low("outlet_label_words")),
+        journalist_words=frozenset(low("journalist_words")),
         scanners=scanners,
     )
     if r.negating_verbs:
@@ -217,6 +232,10 @@ def _build_rules(ruleset: RuleSet) -> Rules:
     r.any_document = union([own(e) for e in by_type.get("document", [])])
     r.any_organization = union([own(e) for e in by_type.get("organization", [])])
     r.any_outlet_context = union([own(e) for e in by_type.get("outlet-context", [])])
+    for name, o in aliases.items():     # "Fox Online News" (a feed's label) -> Fox News
+        stem = label_stem(name, r.outlet_label_words)
+        if stem:
+            r.outlet_by_stem.setdefault(stem, o)
     return r
 
 

@@ -15,6 +15,8 @@ _WORD = re.compile(r"[A-Za-z][\w.'&-]*")
 _TOKS = re.compile(r"[\w-]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _CLAUSE_PUNCT = re.compile(r"[,;:\"()\[\]]|--|\s-\s")
+# a US politician's party and state or home town after the name: "R-Texas", "D-N.Y."
+_PARTY_TAG = re.compile(r"\s*[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*$")
 _WORD_GROUP = re.compile(r"\b(\w+)\b")
 _COMMA_QUOTE = re.compile(r"[,\"]")
 _OBJECT_END = re.compile(r"[,;:.!?\"()]|\s-\s|--")
@@ -314,10 +316,12 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
         if first in R.relative_words and not picked:
             continue            # "Dehghan, who blogs for The Guardian, said": the clause before
-        if not picked and (_AGE.match(t, s, e) or first in ("one", "a", "an") and
-                           t[s:e].count(" ") >= 2 and t[s:e][:1].islower()):
-            # "McGillivray, 36, said", "Greenfield, a media analyst at BTIG Research, said":
-            # the name before is the source, the description part of its phrase
+        if not picked and (_AGE.match(t, s, e) or _PARTY_TAG.match(t, s, e) or
+                           first in ("one", "a", "an") and t[s:e].count(" ") >= 2 and
+                           t[s:e][:1].islower()):
+            # "McGillivray, 36, said", "McKoon, R-Columbus, said", "Greenfield, a media analyst
+            # at BTIG Research, said": the name before is the source, the description part of
+            # its phrase
             described = described or (s, e)
             continue
         if first in R.skip_chunk or (first.endswith(("ing", "ed")) and len(first) > 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .cues import Attr
+from .statement import Attr
 from .rules import Rules, label_stem
 from .sources import classify
 

@@ -5,7 +5,9 @@ from ...model import Article, Finding
 from ...rules import RuleSet, finditer
 from .. import REGISTRY, ArticleContext
 from .chains import _canonical_names, _original_spelling, build_chains, link, to_record
-from .cues import Attr, TextScan, _paras, extract, scan
+from .cues import _paras, extract
+from .regex import TextScan, scan
+from .statement import Attr
 from .rules import Rules, rules_for
 from .sources import _strip, straight
 

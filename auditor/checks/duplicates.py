@@ -34,7 +34,7 @@ LINE = Rule(
              'auditor-disable-next-line duplicate.line -- reason -->).'))
 FAMILY = Family(
     "duplicate", order=10, colour=True,
-    help='Text printed twice inside one article.',
+    help='Text printed twice: inside one article, across the corpus or against the archive.',
     explain='A production slip repeated a headline or a line. Delete the repeated copy.')
 RULES = declare(FAMILY, HEADLINE, LINE)
 

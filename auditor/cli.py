@@ -233,7 +233,8 @@ def rules_explain(rule):
     fam = declarations.family(r.family if r else rule)
     if r is None and fam is None:
         near = declarations.close_matches(rule)
-        hint = f"; did you mean {', '.join(near)}?" if near else "; `auditor rules list` shows them all"
+        hint = (f"; did you mean {', '.join(near)}?" if near
+                else "; `auditor rules list` shows them all")
         click.echo(f"auditor: no rule id {rule!r}{hint}", err=True)
         sys.exit(2)
 

@@ -49,7 +49,8 @@ class _Tee(io.TextIOBase):
 def commit() -> str:
     """The short commit of the work tree, marked when files other than the page differ from it."""
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        res = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return res.stdout.strip()
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = [ln for ln in git("status", "--porcelain", "--untracked-files=no").splitlines()
              if not ln.endswith(_rel(PAGE))]
@@ -81,7 +82,8 @@ def section(argv: list[str], output: str) -> str:
 
 
 def run(name: str, main: Callable[[], Any]) -> Any:
-    """``main()``; with ``--write-docs`` in the arguments, its output also rewrites section ``name``."""
+    """``main()``; with ``--write-docs`` among the arguments, its output also rewrites the
+    section ``name``."""
     argv = sys.argv[1:]
     if FLAG not in argv:
         return main()

@@ -74,7 +74,8 @@ def test_write_docs_writes_what_the_script_printed(tmp_path):
         f"_docs.PAGE = Path({str(page)!r})\n"
         "def main():\n    print('figure 1.000')\n"
         "_docs.run('s', main)\n")
-    res = subprocess.run([sys.executable, str(script), "--write-docs"], capture_output=True, text=True)
+    res = subprocess.run([sys.executable, str(script), "--write-docs"], capture_output=True,
+                         text=True)
     assert res.returncode == 0, res.stderr
     assert res.stdout == "figure 1.000\n"
     text = page.read_text()

@@ -10,7 +10,8 @@ from conftest import ROOT, run_cli
 from auditor.checks import declarations
 from auditor.output import FORMATS, RENDERERS, get
 
-FAMILIES_WITH_COLOUR = ("duplicate", "boilerplate", "reuse", "attribution", "consistency", "headline")
+FAMILIES_WITH_COLOUR = ("duplicate", "boilerplate", "reuse", "attribution", "consistency",
+                        "headline")
 
 
 def test_rule_ids_are_well_formed_and_unique():
@@ -124,7 +125,8 @@ def test_rules_list_shows_every_declared_rule_id():
     res = run_cli("rules", "list")
     assert res.returncode == 0
     for r in declarations.rules():
-        assert re.search(rf"^  {re.escape(r.id)} +{r.severity} +{re.escape(r.help)}$", res.stdout, re.M), r.id
+        row = rf"^  {re.escape(r.id)} +{r.severity} +{re.escape(r.help)}$"
+        assert re.search(row, res.stdout, re.M), r.id
 
 
 @pytest.mark.parametrize("name", FORMATS)

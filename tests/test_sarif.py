@@ -95,7 +95,8 @@ def test_rule_help_comes_from_the_declarations():
     from auditor.output._ci import rule_help
     for r in declarations.rules():
         h = rule_help(r.id)
-        assert (h["name"], h["short"], h["help"], h["family"]) == (r.name, r.help, r.explain, r.family)
+        want = (r.name, r.help, r.explain, r.family)
+        assert (h["name"], h["short"], h["help"], h["family"]) == want
         assert declarations.family(r.family) is not None, r.id
     h = rule_help("nosuchfamily.rule")          # unknown rules still get usable metadata
     assert h["short"] and h["help"] and h["name"] == "NosuchfamilyRule"

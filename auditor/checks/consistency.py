@@ -646,7 +646,8 @@ def titles(article: Article, ctx: ArticleContext):
         msg = (f"{person.name}: {kb.summary(m.person)}; {what} at {_window_text(st.published, shown)}"
                + (f" (the knowledge base knows this only up to {known.isoformat()}; it cannot say what came after)"
                   if past_kb else "") + ".")
-        f = Finding.at(article, TITLE_DATE.id, "info" if past_kb else TITLE_DATE.severity, s, e, msg,
+        sev = "info" if past_kb else TITLE_DATE.severity
+        f = Finding.at(article, TITLE_DATE.id, sev, s, e, msg,
                        evidence={"person": m.person, "title": m.title, "tense": m.tense,
                                  "modifiers": sorted(m.mods), "window": {"start": a.isoformat(), "end": b.isoformat()},
                                  "date_provenance": st.published.provenance, "kb": _kb_evidence(kb, m.person),

@@ -41,13 +41,13 @@ class Rule:
     severity: str             # default severity (a rule pack entry may set another)
     help: str                 # one line
     explain: str              # a longer explanation: what it means and what to do
-    name: str = ""            # CamelCase name shown by code-scanning tools (SARIF); derived if empty
+    name: str = ""            # CamelCase name for code-scanning tools (SARIF); derived if empty
 
     def __post_init__(self) -> None:
         if "." not in self.id:
             raise ValueError(f"rule id {self.id!r} is not family.name")
         if self.severity not in SEVERITIES:
-            raise ValueError(f"rule {self.id}: severity {self.severity!r} is not one of {SEVERITIES}")
+            raise ValueError(f"rule {self.id}: severity {self.severity!r} not in {SEVERITIES}")
         if not self.name:
             object.__setattr__(self, "name", camel(self.id))
 

@@ -50,6 +50,7 @@ def sensational(article: Article, ctx: ArticleContext):
         if label not in names:
             names.append(label)
     return [Finding.at(
-        article, SENSATIONAL.id, settings.get("severity", SENSATIONAL.severity), head.start, head.end,
+        article, SENSATIONAL.id, settings.get("severity", SENSATIONAL.severity),
+        head.start, head.end,
         f"Sensational headline: {', '.join(names)}.",
         evidence={"score": score, "matches": matches})]

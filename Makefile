@@ -4,8 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 TSTAMP  = $(VENV)/.installed-test
+DSTAMP  = $(VENV)/.installed-docs
 
-.PHONY: audit test install clean lint bench
+.PHONY: audit test docs install clean lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,5 +30,13 @@ audit: $(STAMP)
 test: $(TSTAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+$(DSTAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[docs]'
+	touch $@
+
+## make docs: build the documentation site into site/ (fails on any warning)
+docs: $(DSTAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build *.egg-info reports/*.json reports/*.html reports/articles reports/clusters .pytest_cache
+	rm -rf $(VENV) build site *.egg-info reports/*.json reports/*.html reports/articles reports/clusters .pytest_cache

@@ -21,11 +21,11 @@ from typing import IO, Any, Callable
 from .config import Config, ConfigError, apply_to_ruleset
 from .ingest import IngestOptions
 from .model import AuditResult, Finding, IngestError, Severity
+from .output import FORMATS
 from .output._ci import is_unreadable
 from .pipeline import AuditOptions, audit
 from .rules import RulePackError, RuleSet, load_ruleset
 
-FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "html")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 

@@ -10,6 +10,7 @@ import click
 from . import __version__
 from .ingest import DEFAULT_MAX_BYTES, IngestOptions
 from .model import Severity
+from .output import FORMATS
 from .pipeline import AuditOptions, audit
 from .progress import make_progress
 from .rules import RulePackError, load_ruleset
@@ -212,6 +213,51 @@ def rules_list(rule_dirs):
             desc = e.get("description") or e.get("name") or e.get("pattern") or ""
             desc = (desc[:70] + "...") if len(desc) > 73 else desc
             click.echo(f"  {e['id']}: {desc}{mark}")
+    from .checks import declarations
+    rules = declarations.rules()
+    click.echo(f"rule ids ({len(rules)} declared; `auditor rules explain RULE` for one)")
+    width = max(len(r.id) for r in rules)
+    for r in rules:
+        click.echo(f"  {r.id:<{width}}  {r.severity:<7}  {r.help}")
+
+
+@rules_group.command("explain")
+@click.argument("rule")
+def rules_explain(rule):
+    """Explain RULE: a rule id (duplicate.line) or a family (boilerplate)."""
+    import textwrap
+
+    from .checks import declarations
+    declarations.load()
+    r = declarations.get(rule)
+    fam = declarations.family(r.family if r else rule)
+    if r is None and fam is None:
+        near = declarations.close_matches(rule)
+        hint = (f"; did you mean {', '.join(near)}?" if near
+                else "; `auditor rules list` shows them all")
+        click.echo(f"auditor: no rule id {rule!r}{hint}", err=True)
+        sys.exit(2)
+
+    def para(text: str) -> None:
+        click.echo(textwrap.fill(text, 88))
+
+    if r is not None:
+        click.echo(f"{r.id} ({r.name})")
+        click.echo(f"family: {r.family}" + (f" ({fam.help})" if fam else ""))
+        click.echo(f"default severity: {r.severity}")
+        click.echo("")
+        para(r.help)
+        click.echo("")
+        para(r.explain)
+        return
+    click.echo(f"{fam.name} (family)")
+    para(fam.help)
+    click.echo("")
+    para(fam.explain)
+    click.echo("")
+    for x in declarations.rules():
+        if x.family == fam.name:
+            click.echo(f"  {x.id:<28}  {x.severity:<7}  {x.help}")
 
 
 @rules_group.command("validate")
@@ -242,7 +288,7 @@ _CHECK_KEYS = {   # click parameter name -> configuration key
     "output_file": "output_file", "reports": "reports", "allow_unreadable": "allow_unreadable",
     "baseline": "baseline", "disable": "disable", "enable": "enable", "archive": "archive",
 }
-_FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit", "html"]
+_FORMATS = list(FORMATS)
 
 
 def _given(ctx: click.Context, params: dict) -> dict:

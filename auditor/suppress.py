@@ -30,13 +30,31 @@ import re
 from typing import Any, Iterable
 
 from .baseline import ensure_fingerprint, fingerprint_in
+from .checks.declarations import Family, Rule, declare
 from .model import Article, Finding, Severity
 
 _MARKER = re.compile(r"^<!--\s*auditor-(disable-next-line|disable)(?=[\s-])(.*?)-->$", re.S)
 _RULE = re.compile(r"^(?:\*|[a-z][a-z0-9-]*\.(?:\*|[a-z0-9][a-z0-9.-]*))$")
 RECORD_KEY = "_suppress"
-UNUSED_RULE = "suppression.unused"
-INVALID_RULE = "suppression.invalid"
+
+# -- the rule ids this stage emits
+UNUSED = Rule(
+    "suppression.unused", "warning", name="UnusedSuppression",
+    help='An inline suppression silenced nothing.',
+    explain=('An <!-- auditor-disable ... --> comment or an auditor_suppress entry matched no '
+             'finding. The problem it hid was fixed or the rule id is wrong: remove the '
+             'comment.'))
+INVALID = Rule(
+    "suppression.invalid", "warning", name="InvalidSuppression",
+    help='An inline suppression names something that is not a rule id.',
+    explain=('Rule ids are written family.name (for example duplicate.line), family.* or *. '
+             'Correct the comment.'))
+FAMILY = Family(
+    "suppression", order=70, colour=False,
+    help='Inline suppression comments.',
+    explain='An auditor-disable comment in an article is unused or malformed.')
+RULES = declare(FAMILY, UNUSED, INVALID)
+UNUSED_RULE, INVALID_RULE = UNUSED.id, INVALID.id
 
 
 def parse_marker(text: str) -> dict[str, Any] | None:
@@ -184,14 +202,14 @@ def finish_corpus(directives: dict[str, tuple[str, list[dict[str, Any]]]],
                            "line": d.get("line"), "reason": d.get("reason"), "used": d.get("used", 0)})
             where = (f"line {d['line']}" if d.get("line") else "the auditor_suppress field")
             if d["bad"]:
-                extra.append(_finding(art, d, INVALID_RULE, Severity.WARNING,
+                extra.append(_finding(art, d, INVALID_RULE, Severity.parse(INVALID.severity),
                                       f"Suppression at {where} names {', '.join(map(repr, d['bad']))}, "
                                       f"which is not a rule id (family.name, family.* or *)."))
             elif not d.get("used") and d["scope"] == "next-line" and not d.get("target"):
-                extra.append(_finding(art, d, UNUSED_RULE, Severity.WARNING,
+                extra.append(_finding(art, d, UNUSED_RULE, Severity.parse(UNUSED.severity),
                                       f"Suppression at {where} has no line after it to apply to."))
             elif not d.get("used"):
-                extra.append(_finding(art, d, UNUSED_RULE, Severity.WARNING,
+                extra.append(_finding(art, d, UNUSED_RULE, Severity.parse(UNUSED.severity),
                                       f"Suppression of {', '.join(d['rules'])} at {where} silenced "
                                       f"nothing; remove it."))
     return report, extra

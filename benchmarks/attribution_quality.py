@@ -37,6 +37,9 @@ import sys
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import _docs  # noqa: E402
+
 ROOT = os.path.dirname(HERE)
 DEV = os.path.join(HERE, "attribution_dev")
 DEFAULT = [os.path.join(DEV, "tune"), os.path.join(DEV, "dev")]
@@ -287,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                     "benchmarks/attribution_dev/tune and /dev)")
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _docs.add_option(ap)
     args = ap.parse_args(argv)
     sys.path.insert(0, ROOT)
     sys.path.insert(0, HERE)
@@ -323,4 +327,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_docs.run("attribution_quality", main))

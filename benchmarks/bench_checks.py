@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _docs  # noqa: E402
 from bench_scale import DATA, slice_corpus  # noqa: E402
 
 from auditor.checks import load_all  # noqa: E402
@@ -50,6 +51,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=3000, help="first N AllSides articles (default 3000)")
     ap.add_argument("--warm", type=int, default=300, help="of which the first W only warm up (default 300)")
     ap.add_argument("--passes", type=int, default=3, help="passes over the rest; medians are printed")
+    _docs.add_option(ap)
     args = ap.parse_args()
     if not DATA.exists():
         raise SystemExit(f"{DATA} not found: this benchmark needs ../shared/data (not shipped)")
@@ -96,4 +98,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    _docs.run("bench_checks", main)

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _docs  # noqa: E402
 from boilerplate_data import load_pages  # noqa: E402
 
 from auditor.pipeline import AuditOptions, audit  # noqa: E402
@@ -131,6 +132,7 @@ def main() -> None:
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--bbc", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)
+    _docs.add_option(ap)
     args = ap.parse_args()
     if args.bbc:
         bbc(args.jobs)
@@ -149,4 +151,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    _docs.run("boilerplate_quality" + ("_bbc" if "--bbc" in sys.argv else ""), main)

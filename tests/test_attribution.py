@@ -297,7 +297,7 @@ def test_rsp_importer_matches_registry_names(ruleset):
 def test_quality_floor_on_the_allsides_2016_dev_set(ruleset, monkeypatch):
     """The 47 hand-annotated AllSides 2016 excerpts (benchmarks/attribution_dev): every
     annotation builds, and cues, sources and relayed chains stay above floors set below the
-    figures measured when they were written (README, "Measured quality")."""
+    figures measured when they were written (docs/benchmarks.md, "Attribution quality")."""
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     mod = _quality_module()
     dev = ROOT / "benchmarks" / "attribution_dev"

@@ -5,6 +5,8 @@ import re
 from ci_util import check, corpus
 from conftest import run_cli, validate_report
 
+from auditor.output import FORMATS
+
 
 def test_passes_with_only_warnings_by_default(tmp_path):
     arts = corpus(tmp_path, "repeated.txt", "clean.txt")
@@ -114,7 +116,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path):
 
 def test_every_format_on_stdout(tmp_path):
     arts = corpus(tmp_path, "repeated.txt")
-    for fmt in ("text", "json", "jsonl", "sarif", "github", "junit", "html"):
+    for fmt in FORMATS:
         res = check(str(arts), "--format", fmt, cwd=tmp_path)
         assert res.exit_code == 0, (fmt, res.output)
         assert res.stdout.strip(), fmt

@@ -25,6 +25,7 @@ from typing import Any
 from ..model import Article, Finding, Severity
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
 from .attribution import KIND, rules_for
+from .attribution.check import CIRCULAR
 
 _CAP = re.compile(r"(?<![\w'-])[A-Z][\w'-]{2,}")
 _LOWER = re.compile(r"(?<![\w'-])[a-z][\w'-]{2,}")
@@ -99,7 +100,7 @@ def loops_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         return out
     st = _settings(cctx.ruleset)
     R = rules_for(cctx.ruleset)
-    sev = Severity.parse(R.settings.get("severity", {}).get("circular", "warning"))
+    sev = Severity.parse(R.settings.get("severity", {}).get("circular", CIRCULAR.severity))
     w = st["window_days"]
     days = [_day(fp["date"]) for _, fp in fps]
     by_outlet_day: dict[tuple[str, int], list[int]] = {}     # undated articles take no part
@@ -145,7 +146,7 @@ def loops_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         for n, (k, c) in enumerate(cycle):
             nxt = fps[cycle[(n + 1) % len(cycle)][0]][0]["id"]
             out.findings.append(Finding(
-                "attribution.circular", sev, fps[k][0]["id"], c[3], c[4], c[1], c[2], c[5],
+                CIRCULAR.id, sev, fps[k][0]["id"], c[3], c[4], c[1], c[2], c[5],
                 f"Circular sourcing across the corpus: {fps[k][1]['outlet']} cites {c[0]} here, and the "
                 f"{c[0]} article {nxt}, on the same story, leads back to {fps[k][1]['outlet']} ({ring}).",
                 [s for s in spans if s["article"] != fps[k][0]["id"]],

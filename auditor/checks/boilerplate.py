@@ -34,8 +34,71 @@ from ..rules import REGEX_TIMEOUT, RegexTimeout, RuleSet, compile_pattern
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
 from . import boilerplate_model
 from ._sketch import line_key, stable_hash64
+from .declarations import Family, Rule, declare
 
 KIND = "boilerplate"
+
+
+# -- the rule ids this family emits: boilerplate.<category> for the categories of the default
+# packs (``boilerplate`` patterns, ``boilerplate-model`` classes) and boilerplate.recurring; a
+# category a user pack adds is described by the family.
+def _bp(category: str, what: str, explain: str) -> Rule:
+    return Rule(f"boilerplate.{category}", "info", help=f"A line of the text is {what}.",
+                explain=explain + " Remove it from the article text.")
+
+
+FAMILY = Family(
+    "boilerplate", order=20, colour=True,
+    help="Boilerplate that is not part of the story.",
+    explain=("Navigation, newsletter prompts, comment forms and similar page furniture were "
+             "captured with the text. Remove them."))
+NAVIGATION = _bp("navigation", "page navigation", "Menu, skip, breadcrumb, tag or sign-in "
+                 "links of the page around the article were captured with the text.")
+SECTION_LABEL = _bp("section-label", "a section label", "A lone section name (World, Politics, "
+                    "Opinion...) stands above the headline or the body.")
+RELATED_LINKS = _bp("related-links", "a related-links block", "A 'Read more' or 'Related' "
+                    "line, or a link to another story, stands in the text.")
+COMMENT_FORM = _bp("comment-form", "a comment form", "The prompts of the page's comment form "
+                   "(leave a reply, your email address will not be published) were captured.")
+COMMENTS = _bp("comments", "part of the comment block", "Lines of the readers' comment block "
+               "(counts, sign-in prompts, commenters' names) were captured with the text.")
+APPEAL = _bp("appeal", "a donation or subscription appeal", "The outlet asks the reader for "
+             "money, a subscription or a newsletter sign-up.")
+SHARE = _bp("share", "a share prompt", "Share-bar labels (share on Facebook, tweet, email) "
+            "were captured with the text.")
+COOKIE = _bp("cookie", "a cookie prompt", "The page's cookie or consent banner was captured "
+             "with the text.")
+ADVERTISING = _bp("advertising", "an advertising label", "An 'Advertisement' or 'Sponsored' "
+                  "label of the page stands in the text.")
+COPYRIGHT = _bp("copyright", "a copyright or syndication notice", "A copyright line or a "
+                "syndication notice (all rights reserved, may not be republished) closes the "
+                "text.")
+BYLINE = _bp("byline", "a byline or credit", "A byline, author label, author bio or "
+             "translation credit stands in the text as a line of its own.")
+CREDIT = _bp("credit", "a photo or copyright credit", "A photo credit or a copyright credit "
+             "(Photo: ..., Getty Images) stands in the text.")
+TIMESTAMP = _bp("timestamp", "a date or time stamp", "A stand-alone date, time or 'updated' "
+                "stamp of the page stands in the text.")
+TEASER = _bp("teaser", "a teaser of another story", "The headline or summary of another story "
+             "(a teaser of the page) stands in the text.")
+AUTHOR_BOX = _bp("author-box", "the author's box", "The author's box of the page (name, "
+                 "role, follow links) was captured with the text.")
+CROSS_PROMOTION = _bp("cross-promotion", "cross-promotion of the outlet's earlier stories",
+                      "The outlet points the reader to its earlier coverage inside the text.")
+RECURRING = Rule(
+    "boilerplate.recurring", "info", name="RecurringBoilerplate",
+    help="A line recurs across many articles of the same outlet.",
+    explain=("The same line appears in many articles of one outlet, so it is most likely page "
+             "furniture (a subscription prompt, a footer) rather than part of the story. Remove "
+             "it from the article text."))
+RULES = declare(FAMILY, NAVIGATION, SECTION_LABEL, RELATED_LINKS, COMMENT_FORM, COMMENTS, APPEAL,
+                SHARE, COOKIE, ADVERTISING, COPYRIGHT, BYLINE, CREDIT, TIMESTAMP, TEASER,
+                AUTHOR_BOX, CROSS_PROMOTION, RECURRING)
+
+
+def category_rule(category: str) -> str:
+    """The rule id of a boilerplate category (declared above, or one a user pack adds)."""
+    return f"{FAMILY.name}.{category}"
 
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 _SENT_PUNCT = re.compile(r"[.!?;](?:\s|$)")
@@ -561,7 +624,7 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
         again = f", printed {rec} times in this article" if rec > 1 else ""
         label = CATEGORY_LABEL.get(e.category, e.category)
         out.append(Finding.at(
-            article, f"boilerplate.{e.category}", e.severity, start, end,
+            article, category_rule(e.category), e.severity, start, end,
             f"Boilerplate left in the text: this line is {label} "
             f"(pattern '{e.id}', {where_txt}{again}).",
             evidence={"category": e.category, "pattern_id": e.id, "pattern_index": j,
@@ -582,7 +645,7 @@ def boilerplate_lines(article: Article, ctx: ArticleContext):
             for m in hits:
                 label = CATEGORY_LABEL.get(e.category, e.category)
                 out.append(Finding.at(
-                    article, f"boilerplate.{e.category}", e.severity, m.start(), m.end(),
+                    article, category_rule(e.category), e.severity, m.start(), m.end(),
                     f"Boilerplate left in the text: {label} stuck inside a sentence (pattern '{e.id}').",
                     evidence={"category": e.category, "pattern_id": e.id, "pattern_index": j,
                               "position": "inline", "signals": [], "confidence": round(base, 2)}))
@@ -619,7 +682,7 @@ def _classified(article: Article, ctx: ArticleContext, skip: set[int], anchors: 
         why = boilerplate_model.reasons(s, model.reasons)
         label = CLASS_LABEL.get(c.id, c.id)
         out.append(Finding.at(
-            article, f"boilerplate.{c.id}", c.severity, start, end,
+            article, category_rule(c.id), c.severity, start, end,
             f"Boilerplate left in the text: this line reads as {label} "
             f"(classifier, p = {s.probability:.2f}: {', '.join(why)}).",
             evidence={"category": c.id, "classifier": True, "probability": round(s.probability, 3),
@@ -660,7 +723,7 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
 def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     settings = cctx.ruleset.settings(KIND).get("recurring") or {}
     min_count = int(settings.get("min_count", 3))
-    severity = Severity.parse(settings.get("severity", "info"))
+    severity = Severity.parse(settings.get("severity", RECURRING.severity))
     # (scope, hash) -> list of (article id, line tuple); one entry per article
     where: dict[tuple[str, int], dict[str, tuple]] = defaultdict(dict)
     for it in items:
@@ -694,7 +757,7 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
             related = [{"article": o, "start": arts[o][1], "end": arts[o][2], "text": arts[o][5],
                         "line": arts[o][3], "column": arts[o][4]} for o in first4 if o != aid][:3]
             out.findings.append(Finding(
-                "boilerplate.recurring", severity, aid, line, col, start, end, text,
+                RECURRING.id, severity, aid, line, col, start, end, text,
                 f"Boilerplate left in the text: this line recurs in {n} articles of {scope}, "
                 f"so it belongs to the page, not to the story.",
                 related,
@@ -704,4 +767,4 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     return out
 
 
-REGISTRY.corpus("boilerplate.recurring", recurring_fingerprint, recurring_run, order=10)
+REGISTRY.corpus(RECURRING.id, recurring_fingerprint, recurring_run, order=10)

@@ -32,10 +32,44 @@ from ..model import Article, Finding
 from ..rules import search
 from ..text import normalise
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from .declarations import Family, Rule, declare
 
 D = dt.date
 ONE = dt.timedelta(days=1)
 GRACE = dt.timedelta(days=2)          # around a metadata date: transitions, time zones
+
+# -- the rule ids this family emits; a title the knowledge base can no longer vouch for (past its
+# coverage) is reported at info; the kb packs' settings may set the variant and style severities
+TITLE = Rule(
+    "consistency.title", "error", name="WrongTitle",
+    help='A person is given a title the knowledge base does not record for them.',
+    explain=('The title or role next to a name disagrees with the knowledge base at the '
+             "article's date. Check the person's title; the evidence names the entry used."))
+TITLE_DATE = Rule(
+    "consistency.title-date", "warning", name="TitleNotHeldAtDate",
+    help="A title is used for a person who did not hold it at the article's date.",
+    explain=("The person held (or would hold) this title at another time than the article's "
+             'publication date. Check the date and the title (former, acting, elect).'))
+TITLE_CONFLICT = Rule(
+    "consistency.title-conflict", "warning", name="ConflictingTitles",
+    help='The same person is given conflicting titles in one article.',
+    explain=('One person is called by two titles that cannot both be true at once. Correct one'
+             ' of them.'))
+VARIANT = Rule(
+    "consistency.variant", "warning", name="SpellingVariant",
+    help='The same name is spelled in more than one way.',
+    explain=('A person or place appears under different spellings (transliterations, '
+             'diacritics). Use one spelling throughout, following the house style.'))
+STYLE = Rule(
+    "consistency.style", "info", name="HouseStyle",
+    help='A spelling differs from the house style.',
+    explain='The house-style rule pack prefers another spelling. Use the preferred form.')
+FAMILY = Family(
+    "consistency", order=50, colour=True,
+    help='Facts that disagree.',
+    explain=("A name, title or figure disagrees with the knowledge base at the article's date "
+             'or with another part of the corpus. Check it.'))
+RULES = declare(FAMILY, TITLE, TITLE_DATE, TITLE_CONFLICT, VARIANT, STYLE)
 CURRENT, FORMER, ELECT = "current", "former", "elect"
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "gen", "general", "lt", "col",
                "colonel", "admiral", "adm", "president", "minister", "secretary", "chancellor", "premier",
@@ -523,7 +557,7 @@ def _check_window(st: _State, m: Mention) -> tuple[D, D] | None:
     return pub.base_window
 
 
-@REGISTRY.article("consistency.title", order=40)
+@REGISTRY.article(TITLE.id, order=40)
 def titles(article: Article, ctx: ArticleContext):
     st = _state(ctx)
     if st is None:
@@ -566,7 +600,7 @@ def titles(article: Article, ctx: ArticleContext):
             msg = (f"{person.name}: {kb.summary(m.person)}; never {' or '.join(labels)}"
                    + (f" as far as the knowledge base knows (to {person.retrieved.isoformat()}; "
                       f"the article is later)" if past_kb else "") + ".")
-            f = Finding.at(article, "consistency.title", "info" if past_kb else "error", s, e, msg,
+            f = Finding.at(article, TITLE.id, "info" if past_kb else TITLE.severity, s, e, msg,
                            evidence={"person": m.person, "title": m.title, "positions": sorted(m.positions),
                                      "modifiers": sorted(m.mods), "kb": _kb_evidence(kb, m.person),
                                      "past_kb": past_kb})
@@ -612,7 +646,8 @@ def titles(article: Article, ctx: ArticleContext):
         msg = (f"{person.name}: {kb.summary(m.person)}; {what} at {_window_text(st.published, shown)}"
                + (f" (the knowledge base knows this only up to {known.isoformat()}; it cannot say what came after)"
                   if past_kb else "") + ".")
-        f = Finding.at(article, "consistency.title-date", "info" if past_kb else "warning", s, e, msg,
+        sev = "info" if past_kb else TITLE_DATE.severity
+        f = Finding.at(article, TITLE_DATE.id, sev, s, e, msg,
                        evidence={"person": m.person, "title": m.title, "tense": m.tense,
                                  "modifiers": sorted(m.mods), "window": {"start": a.isoformat(), "end": b.isoformat()},
                                  "date_provenance": st.published.provenance, "kb": _kb_evidence(kb, m.person),
@@ -657,7 +692,7 @@ def _conflicts_in_article(article: Article, st: _State, flagged=None) -> list[Fi
     out = []
     seen = set()
     flagged = flagged or {}
-    wrong = {(k[0], k[2]) for k, f in flagged.items() if f.rule == "consistency.title-date"}
+    wrong = {(k[0], k[2]) for k, f in flagged.items() if f.rule == TITLE_DATE.id}
     ms = [m for m in st.mentions if "then" not in m.mods]
     for i, m2 in enumerate(ms):
         for m1 in ms[:i]:
@@ -676,7 +711,7 @@ def _conflicts_in_article(article: Article, st: _State, flagged=None) -> list[Fi
             s2, e2 = st.tx.orig(m2.start, m2.end)
             name = st.kb.people[m2.person].name
             out.append(Finding.at(
-                article, "consistency.title-conflict", "warning", s2, e2,
+                article, TITLE_CONFLICT.id, TITLE_CONFLICT.severity, s2, e2,
                 f"{name} is called '{article.text[s2:e2]}' here but '{article.text[s1:e1]}' on line "
                 f"{article.position(s1)[0]}: one person cannot be both {m1.tense} and {m2.tense} holder "
                 f"at once.", related=[article.span(s1, e1)],
@@ -765,14 +800,14 @@ def _group_label(kb: KB, key: str) -> str:
     return (v.get("label") or v["forms"][0]) if v else ident
 
 
-@REGISTRY.article("consistency.variant", order=41)
+@REGISTRY.article(VARIANT.id, order=41)
 def variants(article: Article, ctx: ArticleContext):
     st = _state(ctx)
     if st is None:
         return []
     groups = _variant_groups(st)
     ctx.data["consistency_variants"] = groups
-    sev = st.kb.variant_settings.get("severity", "warning")
+    sev = st.kb.variant_settings.get("severity", VARIANT.severity)
     out = []
     for key, forms in groups.items():
         if len({_fold(f) for f in forms}) < 2 and len(forms) < 2:
@@ -786,7 +821,7 @@ def variants(article: Article, ctx: ArticleContext):
         label = _group_label(st.kb, key)
         counts = ", ".join(f"'{f}' {len(sp)}x" for f, sp in ordered)
         out.append(Finding.at(
-            article, "consistency.variant", sev, s2, e2,
+            article, VARIANT.id, sev, s2, e2,
             f"{label} is spelled two ways in this article: '{f2}' here and '{f1}' on line "
             f"{article.position(s1)[0]} ({counts}).",
             related=[article.span(s1, e1)],
@@ -811,18 +846,18 @@ def variants(article: Article, ctx: ArticleContext):
         seen_people.add(n.person)
         s, e = st.tx.orig(n.start, n.end)
         out.append(Finding.at(
-            article, "consistency.variant", kb_sev, s, e,
+            article, VARIANT.id, kb_sev, s, e,
             f"'{article.text[s:e]}' is a variant spelling of {p.name}, the knowledge base's form.",
             evidence={"group": f"person:{n.person}", "scope": "kb", "form": n.text, "canonical": p.name}))
     return out
 
 
-@REGISTRY.article("consistency.style", order=42)
+@REGISTRY.article(STYLE.id, order=42)
 def house_style(article: Article, ctx: ArticleContext):
     st = _state(ctx)
     if st is None:
         return []
-    sev = st.kb.house_style_settings.get("severity", "info")
+    sev = st.kb.house_style_settings.get("severity", STYLE.severity)
     out = []
     for entry in st.kb.house_style:
         hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),
@@ -835,7 +870,7 @@ def house_style(article: Article, ctx: ArticleContext):
         s, e = st.tx.orig(s, e)
         n = len(hits)
         out.append(Finding.at(
-            article, "consistency.style", entry.get("severity", sev), s, e,
+            article, STYLE.id, entry.get("severity", sev), s, e,
             f"House style writes '{entry['prefer']}', not '{form}'"
             + (f" ({n} times in this article)." if n > 1 else "."),
             evidence={"entry": entry["id"], "prefer": entry["prefer"], "count": n,
@@ -943,7 +978,7 @@ def _corpus_conflicts(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> Non
                 done.add(k)
                 name = kb.people[pid].name if pid in kb.people else pid
                 out.findings.append(_finding_from_span(
-                    "consistency.title-conflict", "warning", target["span"],
+                    TITLE_CONFLICT.id, TITLE_CONFLICT.severity, target["span"],
                     f"{name} is '{target['span']['text']}' here but '{other['span']['text']}' in "
                     f"{other['span']['article']}, an article of the same dates: both cannot be right.",
                     [other["span"]], {"person": pid, "tenses": [target["tense"], other["tense"]],
@@ -972,7 +1007,7 @@ def _corpus_variants(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> None
                     continue
                 n = len({s["article"] for s in top_spans})
                 out.findings.append(_finding_from_span(
-                    "consistency.variant", sev, sp,
+                    VARIANT.id, sev, sp,
                     f"{label}: this article writes '{form}', {n} other article(s) in the corpus write "
                     f"'{top_form}'.", others,
                     {"group": key, "scope": "corpus",

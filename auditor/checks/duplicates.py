@@ -14,8 +14,29 @@ from rapidfuzz.process import extractOne
 from ..model import Article, Finding
 from ..text import norm_key, norm_keys
 from . import REGISTRY, ArticleContext
+from .declarations import Family, Rule, declare
 
 KIND = "duplicates"
+
+
+# -- the rule ids this family emits (nearduplicates.py declares the corpus ones) --
+HEADLINE = Rule(
+    "duplicate.headline", "warning",
+    help='The headline is printed again in the text.',
+    explain=('The headline appears a second time in the article body (perhaps with other '
+             'dashes, quotes, spacing or case). Usually a copy-and-paste slip from the CMS: '
+             'delete the repeated line.'))
+LINE = Rule(
+    "duplicate.line", "warning",
+    help='A line of the body is printed again in the same article.',
+    explain=('A paragraph or line repeats an earlier one exactly or nearly exactly. Delete the'
+             ' copy unless the repetition is intended (then suppress it with <!-- '
+             'auditor-disable-next-line duplicate.line -- reason -->).'))
+FAMILY = Family(
+    "duplicate", order=10, colour=True,
+    help='Text printed twice: inside one article, across the corpus or against the archive.',
+    explain='A production slip repeated a headline or a line. Delete the repeated copy.')
+RULES = declare(FAMILY, HEADLINE, LINE)
 
 
 def _entry(ctx: ArticleContext, eid: str) -> dict | None:
@@ -33,7 +54,7 @@ def line_keys(article: Article, ctx: ArticleContext) -> list[str]:
     return keys
 
 
-@REGISTRY.article("duplicate.headline", order=10)
+@REGISTRY.article(HEADLINE.id, order=10)
 def headline_repeated(article: Article, ctx: ArticleContext):
     entry = _entry(ctx, "headline")
     head = article.headline
@@ -54,7 +75,7 @@ def headline_repeated(article: Article, ctx: ArticleContext):
                 "identical after normalising punctuation, quotes, dashes, spacing and case"
                 if other == key else f"{score:.0f}% alike")
             out.append(Finding.at(
-                article, "duplicate.headline", entry["severity"], ln.start, ln.end,
+                article, HEADLINE.id, entry["severity"], ln.start, ln.end,
                 f"Headline printed twice: line {ln.file_line} repeats the headline on line "
                 f"{head.file_line} ({how}).",
                 related=[article.span(head.start, head.end)],
@@ -63,7 +84,7 @@ def headline_repeated(article: Article, ctx: ArticleContext):
     return out
 
 
-@REGISTRY.article("duplicate.line", order=11)
+@REGISTRY.article(LINE.id, order=11)
 def repeated_lines(article: Article, ctx: ArticleContext):
     entry = _entry(ctx, "line")
     if entry is None:
@@ -104,7 +125,7 @@ def repeated_lines(article: Article, ctx: ArticleContext):
             at, was = (article.text.count("\n", 0, x.start) + 1 for x in (ln, orig))
             msg = f"Line {at} of the article's text repeats its line {was} ({how})."
         out.append(Finding.at(
-            article, "duplicate.line", entry["severity"], ln.start, ln.end, msg,
+            article, LINE.id, entry["severity"], ln.start, ln.end, msg,
             related=[article.span(orig.start, orig.end)],
             evidence={"similarity": round(score, 1), "first_line": orig.file_line}))
     return out

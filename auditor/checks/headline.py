@@ -6,11 +6,24 @@ from __future__ import annotations
 from ..model import Article, Finding
 from ..rules import entry_regex, finditer
 from . import REGISTRY, ArticleContext
+from .declarations import Family, Rule, declare
 
 KIND = "headline"
 
+SENSATIONAL = Rule(
+    "headline.sensational", "warning", name="SensationalHeadline",
+    help='The headline is written in a sensational style.',
+    explain=('The headline uses labels such as BREAKING, loaded words, exclamation marks or '
+             'all-caps runs. The evidence lists each device found. Rewrite the headline to '
+             'state the news plainly.'))
+FAMILY = Family(
+    "headline", order=60, colour=True,
+    help='Headline style.',
+    explain='The headline uses the devices of sensational writing. Rewrite it plainly.')
+RULES = declare(FAMILY, SENSATIONAL)
 
-@REGISTRY.article("headline.sensational", order=20)
+
+@REGISTRY.article(SENSATIONAL.id, order=20)
 def sensational(article: Article, ctx: ArticleContext):
     head = article.headline
     entries = ctx.ruleset.entries(KIND)
@@ -37,6 +50,7 @@ def sensational(article: Article, ctx: ArticleContext):
         if label not in names:
             names.append(label)
     return [Finding.at(
-        article, "headline.sensational", settings.get("severity", "warning"), head.start, head.end,
+        article, SENSATIONAL.id, settings.get("severity", SENSATIONAL.severity),
+        head.start, head.end,
         f"Sensational headline: {', '.join(names)}.",
         evidence={"score": score, "matches": matches})]

@@ -31,8 +31,29 @@ from ..rules import RuleSet
 from ..text import norm_key
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
 from . import _sketch as sk
+from .declarations import Rule, declare
 
 KIND = "nearduplicates"
+
+# the corpus rule ids of the duplicate family (declared in duplicates.py)
+NEAR_ARTICLE = Rule(
+    "duplicate.near-article", "warning", name="NearDuplicateArticle",
+    help='The article is nearly the same as another article of the corpus.',
+    explain=('Most of the text also stands in another article (found by MinHash candidates and'
+             ' verified by fuzzy matching). Check which one is the original; credit it or drop'
+             ' the copy.'))
+HEADLINE_CORPUS = Rule(
+    "duplicate.headline-corpus", "info", name="SharedHeadline",
+    help='Another article of the corpus has the same headline.',
+    explain=('Two articles carry the same headline (after normalising punctuation and case). '
+             'Usually syndication or a re-post: credit the original or write a distinct '
+             'headline.'))
+ARCHIVED = Rule(
+    "duplicate.archived", "warning", name="SeenBefore",
+    help='The article is nearly the same as an article already in the archive.',
+    explain=('The incoming article matches one stored earlier in the archive. It may be a '
+             're-post or a recycled story: check before publishing it again.'))
+RULES = declare(NEAR_ARTICLE, HEADLINE_CORPUS, ARCHIVED)
 
 
 @dataclass(frozen=True)
@@ -216,13 +237,13 @@ def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     records = [it.record for it in items]
     fps = [it.fingerprint or {} for it in items]
     ent = entry(ruleset, "near-article")
-    if ent is not None and ruleset.rule_enabled("duplicate.near-article"):
+    if ent is not None and ruleset.rule_enabled(NEAR_ARTICLE.id):
         _near(records, fps, p, ent, cctx, out)
     aent = entry(ruleset, "archived")
-    if aent is not None and ruleset.rule_enabled("duplicate.archived") and cctx.options.get("archive"):
+    if aent is not None and ruleset.rule_enabled(ARCHIVED.id) and cctx.options.get("archive"):
         _archived(records, fps, p, aent, cctx, out)
     hent = entry(ruleset, "headline-corpus")
-    if hent is not None and ruleset.rule_enabled("duplicate.headline-corpus"):
+    if hent is not None and ruleset.rule_enabled(HEADLINE_CORPUS.id):
         _headlines(records, fps, p, hent, out)
     return out
 
@@ -272,7 +293,7 @@ def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOu
         (records[a]["id"], records[b]["id"]) for a, b in pairs)
     if not pairs:
         return
-    sev = Severity.parse(ent.get("severity", "warning"))
+    sev = Severity.parse(ent.get("severity", NEAR_ARTICLE.severity))
 
     def similarity(m: int, orig: int) -> float:
         sim = pairs.get((min(m, orig), max(m, orig)))
@@ -288,7 +309,7 @@ def _near(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOu
             mid = records[m]["id"]
             a = fps[m].get("anchor") or (0, 0, 1, 1, "")
             out.findings.append(Finding(
-                "duplicate.near-article", sev, mid, a[2], a[3], a[0], a[1], a[4],
+                NEAR_ARTICLE.id, sev, mid, a[2], a[3], a[0], a[1], a[4],
                 f"Near-duplicate article: {sim:.0%} of its {p.shingle_size}-word shingles are shared "
                 f"with {oid}, {when}.",
                 [_anchor_span(oid, fps[orig])],
@@ -354,7 +375,7 @@ def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: Corp
         if j >= p.threshold:
             matches.setdefault(i, []).append((j, a))
             cctx.options.setdefault("_archived_pairs", set()).add((rid, a))
-    sev = Severity.parse(ent.get("severity", "warning"))
+    sev = Severity.parse(ent.get("severity", ARCHIVED.severity))
     for i, found in sorted(matches.items()):
         found.sort(key=lambda t: (-t[0], t[1]))
         j, a = found[0]
@@ -368,7 +389,7 @@ def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: Corp
                   for s, b in found[1:6]]
         when = f", published {arc.published}" if arc.published else ""
         out.findings.append(Finding(
-            "duplicate.archived", sev, rid, anchor[2], anchor[3], anchor[0], anchor[1], anchor[4],
+            ARCHIVED.id, sev, rid, anchor[2], anchor[3], anchor[0], anchor[1], anchor[4],
             f"Near-duplicate of archived article {arc.id}{when}: {j:.0%} of its "
             f"{p.shingle_size}-word shingles are shared.",
             related,
@@ -399,7 +420,7 @@ def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:
             pairs[(a, b)] = s
     if not pairs:
         return
-    sev = Severity.parse(ent.get("severity", "info"))
+    sev = Severity.parse(ent.get("severity", HEADLINE_CORPUS.severity))
 
     def similarity(m: int, orig: int) -> float:
         ka, kb = fps[m]["hkey"], fps[orig]["hkey"]
@@ -412,7 +433,7 @@ def _headlines(records, fps, p: Params, ent: dict, out: CorpusOutput) -> None:
             how = "identical after normalisation" if sim == 1.0 else f"{sim * 100:.0f}% alike"
             a = fps[m].get("anchor") or (0, 0, 1, 1, "")
             out.findings.append(Finding(
-                "duplicate.headline-corpus", sev, records[m]["id"], a[2], a[3], a[0], a[1], a[4],
+                HEADLINE_CORPUS.id, sev, records[m]["id"], a[2], a[3], a[0], a[1], a[4],
                 f"Same headline as {oid} ({how}), {when}.",
                 [_anchor_span(oid, fps[orig])],
                 {"original": oid, "similarity": round(sim, 4), "basis": basis,

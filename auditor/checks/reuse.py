@@ -31,9 +31,23 @@ from ..text import sentences
 from . import (REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, iter_prepared,
                parallel_map, prepared_articles)
 from . import _sketch as sk
+from .boilerplate import RECURRING
+from .declarations import Family, Rule, declare
 from .nearduplicates import _pub, body_token_hashes
 
 KIND = "reuse"
+
+FAMILY = Family(
+    "reuse", order=30, colour=True,
+    help="Passages shared with other articles.",
+    explain=("A passage of this article also appears in another one. Credit the source or "
+             "rewrite it."))
+PASSAGE = Rule(
+    "reuse.passage", "warning", name="ReusedPassage",
+    help='A passage also stands in another article.',
+    explain=('One or more sentences are shared with another article (of the corpus or the '
+             'archive). Credit the source of the passage or rewrite it.'))
+RULES = declare(FAMILY, PASSAGE)
 
 
 @dataclass(frozen=True)
@@ -235,7 +249,7 @@ def passage_findings(art_a: Article, units_a: Units, rec_a: dict, art_b: Article
             sev = Severity.parse(p.source_severity) if is_first and basis == "published" else \
                 Severity.parse(severity)
             out.append(Finding.at(
-                art, "reuse.passage", sev, span.start, span.end,
+                art, PASSAGE.id, sev, span.start, span.end,
                 f"Reused passage: {nsent} sentence{'s' if nsent > 1 else ''} ({words} words) also "
                 f"stand{'s' if nsent == 1 else ''} in {place} {other.article} ({how}); {order}.",
                 related=[other],
@@ -253,7 +267,7 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     out = CorpusOutput()
     ruleset = cctx.ruleset
     ent = next((e for e in ruleset.entries(KIND) if e["id"] == "passage"), None)
-    if ent is None or not ruleset.rule_enabled("reuse.passage"):
+    if ent is None or not ruleset.rule_enabled(PASSAGE.id):
         return out
     if cctx.options.get("archive"):
         _against_archive(items, cctx, ent, out)
@@ -398,7 +412,7 @@ def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles
             seen.add((f.article, f.start, f.end))
             others = sorted(a for a in arts if a != f.article)
             out.append(Finding(
-                "boilerplate.recurring", Severity.INFO, f.article, f.line, f.column, f.start, f.end,
+                RECURRING.id, Severity.INFO, f.article, f.line, f.column, f.start, f.end,
                 f.text, f"Boilerplate left in the text: this passage recurs in {len(arts)} articles of "
                         f"outlet {outlet}, so it belongs to the page, not to the story.",
                 [r for r in f.related][:3],
@@ -461,4 +475,4 @@ def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, ou
                                              ent.get("severity", "warning"), c, where_b="archive"))
 
 
-REGISTRY.corpus("reuse.passage", reuse_fingerprint, reuse_run, order=30)
+REGISTRY.corpus(PASSAGE.id, reuse_fingerprint, reuse_run, order=30)

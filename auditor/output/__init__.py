@@ -21,6 +21,10 @@ class Renderer(Protocol):
     def render(self, result: AuditResult, destination: "str | IO[str]") -> None: ...
 
 
+# The output formats, in the order the CLI offers them. Each names the module of this package
+# that registers its renderer under that name (read by cli.py and ci.py; a test checks both ways).
+FORMATS: tuple[str, ...] = ("text", "json", "jsonl", "sarif", "github", "junit", "html")
+
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -89,5 +93,5 @@ def _load() -> None:
 
 
 def names() -> list[str]:
-    _load()
-    return sorted(RENDERERS)
+    """The output formats (``FORMATS``), in the CLI's order."""
+    return list(FORMATS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..checks import declarations
 from ..model import AuditResult, Finding, IngestError, Severity
 
 # error kinds that do not mean an input was left unread (the article was still audited, or the
@@ -69,27 +70,7 @@ def ordinal_fingerprints(findings: list[Finding]) -> dict[int, str]:
 
 
 def rule_help(rule: str) -> dict[str, Any]:
-    """Name, short description and help text of a rule, from rule_help.yaml (data)."""
-    cat = _catalogue()
-    family = rule.split(".", 1)[0]
-    entry = dict(cat.get("rules", {}).get(rule) or {})
-    fam = cat.get("families", {}).get(family) or {}
-    entry.setdefault("short", fam.get("short") or f"Finding of the {family} checks.")
-    entry.setdefault("help", fam.get("help") or entry["short"])
-    entry.setdefault("name", "".join(p.capitalize() for p in rule.replace("-", ".").split(".")))
-    entry["family"] = family
-    return entry
-
-
-_CAT: dict | None = None
-
-
-def _catalogue() -> dict:
-    global _CAT
-    if _CAT is None:
-        from importlib import resources
-
-        import yaml
-        res = resources.files("auditor.output") / "rule_help.yaml"
-        _CAT = yaml.safe_load(res.read_text(encoding="utf-8")) if res.is_file() else {}
-    return _CAT
+    """Name, short description (one line), help text and family of a rule id, from the rule
+    declarations next to the checks (auditor.checks.declarations)."""
+    declarations.load()
+    return declarations.describe(rule)

@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning tools (GitHub code scanning, IDE viewers).
 
 * ruleIds are the finding rules (``family.name``), stable across versions;
-  each has metadata and help text (auditor/output/rule_help.yaml).
+  each has metadata and help text from its declaration next to the check
+  (auditor.checks.declarations).
 * Artifact URIs are relative to the working directory (``%SRCROOT%``); run the
   check from the repository root so they match the repository's paths.
 * Regions carry start and end line and column (``endColumn`` is exclusive, as

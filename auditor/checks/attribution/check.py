@@ -4,12 +4,58 @@ from __future__ import annotations
 from ...model import Article, Finding
 from ...rules import RuleSet, finditer
 from .. import REGISTRY, ArticleContext
+from ..declarations import Family, Rule, declare
 from .chains import _canonical_names, _original_spelling, build_chains, link, to_record
 from .cues import _paras, extract
 from .regex import TextScan, scan
 from .statement import Attr
 from .rules import Rules, rules_for
 from .sources import _strip, straight
+
+# -- the rule ids the attribution checks emit (attribution_loops.py: circular across the corpus);
+# a severity in the pack's settings.severity (by the name after the dot) wins over the default
+SECOND_HAND = Rule(
+    "attribution.second-hand", "warning", name="SecondHandReporting",
+    help='The article relays another outlet that itself relays a third.',
+    explain=('The chain of attribution passes through more than one outlet before reaching a '
+             'source. Go back to the original source where possible and say so.'))
+ANONYMOUS = Rule(
+    "attribution.anonymous", "warning", name="AnonymousSources",
+    help='Statements rest on unnamed sources.',
+    explain=('Several statements depend on sources that are not named. Name them where '
+             'possible and explain the anonymity where not.'))
+VAGUE = Rule(
+    "attribution.vague", "warning", name="VagueAttribution",
+    help='A statement is attributed to an unnamed, vague source.',
+    explain=('Phrases such as "experts say" or "sources claim" do not tell the reader who said'
+             ' it. Name the source, or say why it cannot be named.'))
+HEADLINE = Rule(
+    "attribution.headline", "warning", name="AttributedHeadline",
+    help="The headline attributes the story to someone else's reporting.",
+    explain=('The headline says the story comes from another outlet or source, so the article '
+             'relays rather than reports. Check the original before publishing.'))
+TRANSLATION = Rule(
+    "attribution.translation", "info", name="Translation",
+    help='The article is a translation.',
+    explain=("Quotes in a translated article may not be the speakers' own words. Check "
+             'important quotes against the original.'))
+CIRCULAR = Rule(
+    "attribution.circular", "warning", name="CircularSourcing",
+    help='The same source appears twice in an attribution chain.',
+    explain=('The chain of who cites whom loops back on itself, so the claim has no '
+             'independent confirmation. Find an independent source.'))
+UNSOURCED = Rule(
+    "attribution.unsourced", "info", name="UnsourcedClaim",
+    help='A strong claim is made without any attribution.',
+    explain=('A claim that needs a source stands without one in its paragraph. Attribute it or'
+             ' soften it.'))
+FAMILY = Family(
+    "attribution", order=40, colour=True,
+    help='Who said it, and how we know.',
+    explain=('A claim is attributed vaguely, anonymously or at second hand. Name the source or'
+             ' say how the claim was verified.'))
+RULES = declare(FAMILY, SECOND_HAND, ANONYMOUS, VAGUE, HEADLINE, TRANSLATION, CIRCULAR, UNSOURCED)
+
 
 def analyse(article: Article, ruleset: RuleSet) -> tuple[list[Attr], list[dict], list[dict]]:
     R = rules_for(ruleset)
@@ -35,8 +81,8 @@ def _analyse(article: Article, R: Rules, t: str, paras: list | None = None,
 
 
 # -- the check ------------------------------------------------------------------------------------
-def _sev(R: Rules, name: str, default: str = "warning") -> str:
-    return (R.settings.get("severity") or {}).get(name, default)
+def _sev(R: Rules, rule: Rule) -> str:
+    return (R.settings.get("severity") or {}).get(rule.id.split(".", 1)[1], rule.severity)
 
 
 def _q(s: str, n: int = 60) -> str:
@@ -65,7 +111,7 @@ def attribution(article: Article, ctx: ArticleContext):
             first = by_id[outlets[0]["attribution"]]
             path = " -> ".join(n["name"] for n in ch["nodes"])
             out.append(Finding.at(
-                article, "attribution.second-hand", _sev(R, "second-hand"), first.source[0],
+                article, SECOND_HAND.id, _sev(R, SECOND_HAND), first.source[0],
                 first.source[1],
                 f"Second-hand reporting: the article relays {outlets[0]['name']}, which relays "
                 f"{outlets[1]['name']} (chain: article -> {path}).",
@@ -87,7 +133,7 @@ def attribution(article: Article, ctx: ArticleContext):
                 descs.append(txt)
         via = [n["name"] for n in ch["nodes"][:-1]]
         out.append(Finding.at(
-            article, "attribution.anonymous", _sev(R, "anonymous"), first.source[0],
+            article, ANONYMOUS.id, _sev(R, ANONYMOUS), first.source[0],
             first.source[1],
             f"{len(ids)} statement{'s rest' if len(ids) != 1 else ' rests'} on unnamed sources"
             f"{' via ' + ' -> '.join(via) if via else ''}: {', '.join(descs[:6])}"
@@ -99,7 +145,7 @@ def attribution(article: Article, ctx: ArticleContext):
     for a in attrs:
         if a.kind == "vague" and not a.headline:
             out.append(Finding.at(
-                article, "attribution.vague", _sev(R, "vague"), a.source[0], a.source[1],
+                article, VAGUE.id, _sev(R, VAGUE), a.source[0], a.source[1],
                 f"Vague attribution {_q(t[a.source[0]:a.source[1]])}: the source is not named.",
                 evidence={"attribution": a.id, "cue": t[a.cue[0]:a.cue[1]]}))
     # headline
@@ -108,7 +154,7 @@ def attribution(article: Article, ctx: ArticleContext):
             what = (f"an unnamed {_q(t[a.source[0]:a.source[1]])}" if a.kind == "vague"
                     else f"the outlet {a.name}")
             out.append(Finding.at(
-                article, "attribution.headline", _sev(R, "headline"), a.cue[0], a.source[1],
+                article, HEADLINE.id, _sev(R, HEADLINE), a.cue[0], a.source[1],
                 f"The headline attributes the story to {what}: the article relays "
                 f"someone else's reporting.",
                 evidence={"attribution": a.id, "kind": a.kind, "name": a.name}))
@@ -119,7 +165,7 @@ def attribution(article: Article, ctx: ArticleContext):
             s, e = m.span()
             s, e = _strip(t, s, e)
             out.append(Finding.at(
-                article, "attribution.translation", _sev(R, "translation", "info"), s, e,
+                article, TRANSLATION.id, _sev(R, TRANSLATION), s, e,
                 f"The text is a translation{' credited to ' + credit if credit else ''}; "
                 f"quotes may not be the speakers' own words.", evidence={"credit": credit}))
     # circular: an outlet citing itself
@@ -133,7 +179,7 @@ def attribution(article: Article, ctx: ArticleContext):
         if loop is not None:
             first = by_id[ch["nodes"][0]["attribution"]]
             out.append(Finding.at(
-                article, "attribution.circular", _sev(R, "circular"), first.source[0],
+                article, CIRCULAR.id, _sev(R, CIRCULAR), first.source[0],
                 first.source[1],
                 f"Circular sourcing: {loop} appears twice in the chain "
                 f"{' -> '.join(n['name'] for n in ch['nodes'])}.", evidence={"chain": ch}))
@@ -150,7 +196,7 @@ def attribution(article: Article, ctx: ArticleContext):
                 if '"' in tt[ln.start:m.start()]:
                     continue       # inside a quote: someone's words
                 out.append(Finding.at(
-                    article, "attribution.unsourced", _sev(R, "unsourced", "info"), m.start(),
+                    article, UNSOURCED.id, _sev(R, UNSOURCED), m.start(),
                     m.end(), f"Strong claim {_q(m.group(0))} stated without any attribution "
                     f"in its paragraph.", evidence={"entry": ent["id"]}))
     return out

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from ...checks import declarations
+
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
-FAMILIES = ("duplicate", "boilerplate", "reuse", "attribution", "consistency", "headline")
+# the families with a colour of their own, in legend order (from the rule declarations)
+FAMILIES = declarations.coloured_families()
 
 
 def family_class(family: str) -> str:

@@ -68,6 +68,11 @@ def test_lexicon_reference_expands_and_unknown_group_is_an_error():
      "person"),
     ("The union dismissed the offer as an insult.", "dismissed", "The union", "organization"),
     ("Carter spoke for an hour, touting the new stadium.", "touting", "Carter", "person"),
+    ('He faulted the board for what he called "bad ideas" about water.', "called", "he",
+     "pronoun"),
+    ("The mayor also spoke about the flood defences.", "spoke about", "The mayor", "person"),
+    ('The press secretary, who called the report "false", left early.', "called",
+     "The press secretary", "person"),
 ])
 def test_reporting_cue_and_its_source(ruleset, text, cue, source, kind):
     got = cues(text, ruleset)
@@ -95,6 +100,7 @@ def test_coordinated_cue_is_its_own_statement_with_the_same_source(ruleset):
     # a judging verb needs a speaker: not a document, not a phrase no rule reads
     "The report dismissed the earlier estimate.",
     "Cheaper loans hammered the savings banks last year.",
+    "She called the police after midnight.",
 ])
 def test_not_cues(ruleset, text):
     assert cues(text, ruleset) == []

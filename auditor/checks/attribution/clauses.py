@@ -259,6 +259,8 @@ def _relative_subject(R: Rules, t: str, ss: int, cs: int):
         return ap
     s2, e2 = _segment_before(R, t, ss, end)
     c = classify(R, t, s2, e2) if e2 > s2 and len(_words(t, s2, e2)) <= 10 else None
+    if c is None and e2 > s2:
+        return _described(R, t, s2, e2)     # "gay rights groups who warned", "the nominee, who"
     return (s2, e2, c) if c else None
 
 

@@ -4,13 +4,16 @@ weights learnt offline (``benchmarks/boilerplate_train.py``) and kept as data in
 
 Two logistic models score each line. The first reads the line and its neighbours: length in
 words, final punctuation, the share of capitalised words, digits, dates and times, separators
-(``|`` ``>`` ``»``), stop-word density (as jusText does), the words of short lines, how alike
-the neighbouring lines are, runs of short lines, and where the line stands against the page's
-prose (before the first prose paragraph, after the last one, how far from one). The second
-adds the first model's scores of the lines around it, so a line inside a menu or a list of
-links is read with its block. A line is flagged when the second model's probability reaches
-the pack's ``threshold`` and the guards let it (prose sentences of ``guard_prose_words`` words
-or more are never flagged). Each line's top contributions are its reasons.
+(``|`` ``>`` ``»``), stop-word density (as jusText does, also crossed with the length), the
+words of short lines, how alike the neighbouring lines are (length, shared words), runs of
+short lines and of lines without a sentence end, and where the line stands against the page's
+prose (before the first prose paragraph, after the last one, how far from one, how much of the
+prose is above it). The second adds the first model's scores of the lines around it, so a line
+inside a menu or a list of links is read with its block. A line is flagged when the second
+model's probability reaches the pack's ``threshold`` and its block is vouched for by a cued line
+that reaches it too or by a line a pattern flagged (``block_support``); prose sentences of
+``guard_prose_words`` words or more are never flagged. Each line's top contributions are its
+reasons.
 
 The class of a flagged line (navigation, related-links, comments, credit, share, timestamp,
 teaser, author-box, advertising) comes from the pack's entries: the first entry whose ``cues``
@@ -68,6 +71,9 @@ REASONS = {
     "no_prose": "a page without prose", "repeated": "printed more than once on the page",
     "ctx_prev": "boilerplate-like lines before it", "ctx_next": "boilerplate-like lines after it",
     "ctx_window": "a boilerplate-like block around it",
+    "run_unpunct": "a run of lines without a sentence end", "prose_before": "how much of the prose is above it",
+    "lowstop_long": "a longer line with few stop words", "stop_short": "a short line of stop words",
+    "title_case": "every word capitalised", "sim_words": "words shared with the line before or after",
 }
 
 
@@ -320,11 +326,34 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             i = j
         else:
             i += 1
+    # runs of lines without a sentence end (menus, lists of headlines)
+    urun = [0] * n
+    i = 0
+    while i < n:
+        if not b[i].sentence:
+            j = i
+            while j < n and not b[j].sentence:
+                j += 1
+            for k in range(i, j):
+                urun[k] = j - i
+            i = j
+        else:
+            i += 1
     cs = [0] * (n + 1)
     cp = [0] * (n + 1)
+    pc = [0] * (n + 1)                          # prose characters before each line
     for i in range(n):
         cs[i + 1] = cs[i] + short[i]
         cp[i + 1] = cp[i] + prose[i]
+        pc[i + 1] = pc[i] + (b[i].chars if prose[i] else 0)
+    prose_chars = pc[n]
+    wsets: dict[int, frozenset] = {}
+
+    def wset(k: int) -> frozenset:
+        ws = wsets.get(k)
+        if ws is None:
+            ws = wsets[k] = frozenset(_WORD.findall(keys[k]))
+        return ws
     stripped = [t.strip() for t in texts]
     keys = [t.lower() for t in stripped]
     seen: dict[str, int] = {}
@@ -376,6 +405,12 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             f["stop_density"] = sd
             if sd == 0:
                 f["no_stopwords"] = 1.0
+            if x.words >= 7 and sd < 0.2:
+                f["lowstop_long"] = 1.0
+            elif x.words <= 6 and sd >= 0.34:
+                f["stop_short"] = 1.0
+            if nw >= 3 and caps == nw:
+                f["title_case"] = 1.0
             if x.words <= vmax:
                 for w in set(lw) & vocab:
                     f["w=" + w] = 1.0
@@ -420,6 +455,21 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             f["sim_next"] = min(y.chars, x.chars) / max(1, y.chars, x.chars)
         if run[i]:
             f["run_short"] = log1p(run[i]) / 3
+        if urun[i] > 1:
+            f["run_unpunct"] = log1p(urun[i]) / 3
+        if x.words <= 25:
+            mine = wset(i)
+            if mine:
+                best = 0.0
+                for k in (i - 1, i + 1):
+                    if 0 <= k < n and b[k].words <= 25:
+                        other = wset(k)
+                        if other:
+                            jac = len(mine & other) / len(mine | other)
+                            if jac > best:
+                                best = jac
+                if best:
+                    f["sim_words"] = best
         lo, hi = max(0, i - 3), min(n, i + 4)
         win = hi - lo - 1
         if win:
@@ -433,6 +483,7 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             elif i > last_p:
                 f["after_prose"] = 1.0
             f["prose_dist"] = log1p(dist[i]) / 3
+            f["prose_before"] = pc[i] / prose_chars
         f["rel_pos"] = i / max(1, n - 1)
         rep = seen[keys[i]]
         if rep > 1:
@@ -544,10 +595,6 @@ def classify(text: str, words: int, model: Model, feats: dict | None = None) -> 
     return None
 
 
-def _cued(s: Scored) -> bool:
-    return any(k.startswith("cue_") for k in s.features)
-
-
 def _any_cue(texts: list[str], model: Model) -> bool:
     """Whether a line of up to 20 words (where cues are features) matches a class cue."""
     memo, classes = model.memo, model.cue_classes
@@ -558,47 +605,63 @@ def _any_cue(texts: list[str], model: Model) -> bool:
     return False
 
 
+def block_support(prob: list[float], cued: list[bool], anchor: list[bool], joined: list[bool],
+                  block_probability: float) -> list[float]:
+    """For each scored line, what vouches for its block: 1 when the block holds an anchor (a
+    line a pattern flagged), else the highest probability of a cued line in it, else 0. A block
+    is a run of lines (``joined[i]``: line i directly follows line i-1) each with probability
+    ``block_probability`` or more, or an anchor; a line outside a block gets 0. A line is
+    flagged when its probability and its block's support both reach the threshold."""
+    n = len(prob)
+    out = [0.0] * n
+    i = 0
+    while i < n:
+        if not (prob[i] >= block_probability or anchor[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and joined[j] and (prob[j] >= block_probability or anchor[j]):
+            j += 1
+        sup = 0.0
+        for k in range(i, j):
+            if anchor[k]:
+                sup = 1.0
+                break
+            if cued[k] and prob[k] > sup:
+                sup = prob[k]
+        for k in range(i, j):
+            out[k] = sup
+        i = j
+    return out
+
+
 def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
          anchors: set[int] = frozenset()) -> list[tuple[Scored, ClassEntry]]:
     """Lines the classifier flags (not in ``skip``), each with its class. Guards:
 
     * a sentence of ``guard_prose_words`` words or more is never flagged;
-    * between the page's first and last prose paragraph only a line a class cue matches is
-      (a list inside the story, a table row or a subheading has no cue);
-    * elsewhere a line is flagged only inside a block that shows its kind: a run of lines
-      (probability at least ``block_probability``) holding a cued line that reaches the
-      threshold or one of ``anchors`` (lines a pattern flagged). A story's closing list of fixtures or winners holds none.
+    * a line is flagged only inside a block that shows its kind (block_support()): a run of
+      likely lines holding a cued line that reaches the threshold or one of ``anchors``
+      (lines a pattern flagged). A story's list of fixtures or winners holds none.
     """
     if not anchors and not _any_cue(texts, model):
         return []                  # every flag needs a cued line or an anchor in its block
     scored = score(texts, model)
-    blocks: list[list[Scored]] = []
-    run: list[Scored] = []
-    last = None
+    if not scored:
+        return []
     nonblank = [i for i, t in enumerate(texts) if t.strip()]
     pos = {i: k for k, i in enumerate(nonblank)}
-    for s in scored:
-        joined = last is not None and pos[s.index] == pos[last] + 1
-        if (s.probability >= model.block_probability or s.index in anchors) and (joined or not run):
-            run.append(s)
-        else:
-            if run:
-                blocks.append(run)
-            run = [s] if (s.probability >= model.block_probability or s.index in anchors) else []
-        last = s.index
-    if run:
-        blocks.append(run)
+    joined = [False] + [pos[scored[k].index] == pos[scored[k - 1].index] + 1 for k in range(1, len(scored))]
+    cue_keys = tuple("cue_" + c.id for c in model.cue_classes)
+    sup = block_support([s.probability for s in scored],
+                        [any(k in s.features for k in cue_keys) for s in scored],
+                        [s.index in anchors for s in scored], joined, model.block_probability)
+    thr = model.threshold
     out = []
-    for blk in blocks:
-        anchored = any(s.index in anchors or (_cued(s) and s.probability >= model.threshold) for s in blk)
-        for s in blk:
-            if s.index in skip or s.probability < model.threshold:
-                continue
-            x = s.basic
-            inside = not any(k in s.features for k in ("before_prose", "after_prose", "no_prose"))
-            if not (_cued(s) if inside else anchored):
-                continue
-            c = classify(texts[s.index].strip(), x.words, model, s.features)
-            if c is not None:
-                out.append((s, c))
+    for s, v in zip(scored, sup):
+        if s.probability < thr or v < thr or s.index in skip:
+            continue
+        c = classify(texts[s.index].strip(), s.basic.words, model, s.features)
+        if c is not None:
+            out.append((s, c))
     return out

@@ -429,3 +429,45 @@ def test_broken_weights_give_a_clear_error(tmp_path):
         "    stage1: {bias: heavy}\n    stage2: {bias: 0.5}\n", encoding="utf-8")
     with pytest.raises(RulePackError, match="stage1.*heavy|heavy.*number"):
         load_ruleset([str(tmp_path)])
+
+
+def test_classifier_flags_blocks_vouched_for_by_a_cue(rs):
+    # a real page's visible text (Dragnet R28): menu, story, related posts, byline, comments
+    # (kept by the page's gold text), the comment form, sidebar and footer. The form's fields
+    # and the sidebar carry no cue of their own: their block is vouched for by "Leave a Reply"
+    art = _article((DRAGNET / "R28.txt").read_text(encoding="utf-8"), "R28")
+    res = process_article(art, rs)
+    lines = [ln.text for ln in art.lines]
+    flagged = _lines_flagged(res.findings, art)
+    for i in range(10, 18):                        # the story's paragraphs and steps
+        assert i not in flagged, lines[i]
+    by_classifier = _lines_flagged(res.findings, art, classifier=True)
+    form = [lines.index(t) for t in ("Name (required)", "Mail (will not be published) (required)", "Website")]
+    assert set(form) <= set(by_classifier)
+    assert flagged[lines.index("2 Comments")].rule in ("boilerplate.comments", "boilerplate.comment-form")
+    tail = range(lines.index("Leave a Reply"), lines.index("This website is unrelated to Apple Inc") + 1)
+    assert len(set(tail) & set(flagged)) >= 0.9 * len(tail)
+    f = by_classifier[form[0]]
+    assert f.evidence["probability"] >= f.evidence["threshold"] and f.evidence["reasons"]
+
+
+def test_block_support():
+    thr = 0.9
+    # a run of likely lines with a cued line above the threshold: every line of the run is vouched for
+    assert bm.block_support([0.95, 0.97, 0.92], [False, True, False], [False] * 3, [True] * 3, 0.5) == [0.97] * 3
+    # no cue, no anchor: nothing is
+    assert bm.block_support([0.99, 0.99], [False, False], [False, False], [True, True], 0.5) == [0.0, 0.0]
+    # an unlikely line or a gap (a guarded prose line) ends the block; an anchor vouches fully
+    sup = bm.block_support([0.95, 0.2, 0.96, 0.97, 0.98], [True, False, False, False, False],
+                           [False, False, False, False, True], [True, True, True, False, True], 0.5)
+    assert sup == [0.95, 0.0, 0.0, 1.0, 1.0]
+    assert [s >= thr for s in sup] == [True, False, False, True, True]
+
+
+def test_page_without_cue_or_anchor_is_not_scored_and_flags_nothing(rs):
+    m = bm.load(rs)
+    text = ["Derby v Watford or Fulham", "Chelsea v Birmingham", "West Ham v Sheff Utd", "Oldham v Bolton"]
+    assert not bm._any_cue(text, m)
+    assert bm.flag(text, m) == []
+    # after a share bar the page is scored
+    assert bm._any_cue(["Share this article"] + text, m)

@@ -4,13 +4,16 @@ weights learnt offline (``benchmarks/boilerplate_train.py``) and kept as data in
 
 Two logistic models score each line. The first reads the line and its neighbours: length in
 words, final punctuation, the share of capitalised words, digits, dates and times, separators
-(``|`` ``>`` ``»``), stop-word density (as jusText does), the words of short lines, how alike
-the neighbouring lines are, runs of short lines, and where the line stands against the page's
-prose (before the first prose paragraph, after the last one, how far from one). The second
-adds the first model's scores of the lines around it, so a line inside a menu or a list of
-links is read with its block. A line is flagged when the second model's probability reaches
-the pack's ``threshold`` and the guards let it (prose sentences of ``guard_prose_words`` words
-or more are never flagged). Each line's top contributions are its reasons.
+(``|`` ``>`` ``»``), stop-word density (as jusText does, also crossed with the length), the
+words of short lines, how alike the neighbouring lines are (length, shared words), runs of
+short lines and of lines without a sentence end, and where the line stands against the page's
+prose (before the first prose paragraph, after the last one, how far from one, how much of the
+prose is above it). The second adds the first model's scores of the lines around it, so a line
+inside a menu or a list of links is read with its block. A line is flagged when the second
+model's probability reaches the pack's ``threshold`` and its block is vouched for by a cued line
+that reaches it too or by a line a pattern flagged (``block_support``); prose sentences of
+``guard_prose_words`` words or more are never flagged. Each line's top contributions are its
+reasons.
 
 The class of a flagged line (navigation, related-links, comments, credit, share, timestamp,
 teaser, author-box, advertising) comes from the pack's entries: the first entry whose ``cues``
@@ -23,7 +26,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 from ..rules import RulePackError, RuleSet, compile_pattern
 
 KIND = "boilerplate-model"
@@ -38,6 +42,7 @@ _DATE = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[
                    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|"
                    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b", re.I)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b|\b(?:ago|yesterday|today)\b", re.I)
+_DIGIT = re.compile(r"\d")
 _URLISH = re.compile(r"https?://|www\.|\.com\b|@\w")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u00b7\u203a\u00bb>]|\d+[.)])\s")
 
@@ -66,7 +71,21 @@ REASONS = {
     "no_prose": "a page without prose", "repeated": "printed more than once on the page",
     "ctx_prev": "boilerplate-like lines before it", "ctx_next": "boilerplate-like lines after it",
     "ctx_window": "a boilerplate-like block around it",
+    "run_unpunct": "a run of lines without a sentence end", "prose_before": "how much of the prose is above it",
+    "lowstop_long": "a longer line with few stop words", "stop_short": "a short line of stop words",
+    "title_case": "every word capitalised", "sim_words": "words shared with the line before or after",
 }
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue regex with its cheap pre-filters: a line is searched only when it holds one of
+    ``literals`` (lowered when ``fold``) and, for a cue anchored at the line's start, when its
+    first character is one ``first`` matches."""
+    rx: Any
+    literals: tuple | None
+    fold: bool
+    first: Any
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,23 @@ class ClassEntry:
     cues: tuple            # compiled regexes searched in the line
     fallback_max_words: int | None
     fallback_min_words: int
+    checks: tuple = ()     # Cue of each regex of ``cues``
+
+
+def _cue(pattern: str, flags: list[str], rx) -> Cue:
+    from . import boilerplate as bp          # it imports this module: only here, at load time
+    lits = first = None
+    if set(flags) <= {"ignorecase"}:
+        lits = bp.required_literals(pattern, flags)
+        parsed = bp._parse(pattern, flags)
+        if parsed is not None and len(parsed[0]) and parsed[0][0] == (bp._sre.AT, bp._sre.AT_BEGINNING):
+            first = bp.first_class(pattern, flags)
+    return Cue(rx, lits, "ignorecase" in flags, first)
+
+
+def _fold_special():
+    from .boilerplate import _FOLD_SPECIAL
+    return _FOLD_SPECIAL
 
 
 @dataclass(frozen=True)
@@ -95,6 +131,7 @@ class Model:
     all_classes: frozenset  # every class id, enabled or not
     source: str
     reasons: int
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # line -> cue classes
 
 
 def load(ruleset: RuleSet) -> Model | None:
@@ -152,15 +189,17 @@ def class_entries(pack) -> list[tuple[dict, ClassEntry]]:
     out = []
     where = ", ".join(pack.sources) or KIND
     for e in pack.entries.values():
+        flags = list(e.get("flags", ["ignorecase"]))
         try:
-            cues = tuple(compile_pattern(p, e.get("flags", ["ignorecase"])) for p in e.get("cues", ()))
+            cues = tuple(compile_pattern(p, flags) for p in e.get("cues", ()))
         except Exception as err:
             raise RulePackError([f"{e.get('_source', where)}: entry {e['id']!r} cues: invalid regular "
                                  f"expression: {err}"]) from None
         fb = e.get("fallback")
         out.append((e, ClassEntry(e["id"], e.get("severity", "info"), e.get("description", ""), cues,
                                   int(fb.get("max_words", 10 ** 9)) if fb else None,
-                                  int(fb.get("min_words", 0)) if fb else 0)))
+                                  int(fb.get("min_words", 0)) if fb else 0,
+                                  tuple(_cue(p, flags, rx) for p, rx in zip(e.get("cues", ()), cues)))))
     return out
 
 
@@ -207,54 +246,134 @@ def guarded(x: _Basic, model: Model) -> bool:
     return x.sentence and x.words >= model.guard_prose_words
 
 
+_MEMO_SIZE = 20_000
+_SPECIAL = None
+
+
+def cue_hits(t: str, cue_classes, memo: dict | None = None) -> tuple[str, ...]:
+    """Ids of the classes (of ``cue_classes``, in order) one of whose cues the stripped,
+    non-empty line ``t`` matches; remembered in ``memo`` (menus and bars recur across pages)."""
+    if memo is not None:
+        hit = memo.get(t)
+        if hit is not None:
+            return hit
+    global _SPECIAL
+    if _SPECIAL is None:
+        _SPECIAL = _fold_special()
+    low = None
+    out = []
+    c0 = t[0]
+    for c in cue_classes:
+        for q in (c.checks or [Cue(rx, None, False, None) for rx in c.cues]):
+            if q.first is not None and q.first.match(c0) is None:
+                continue
+            if q.literals is not None:
+                if q.fold:
+                    if low is None:
+                        low = t.lower()
+                        if not t.isascii() and any(x in low for x in _SPECIAL):
+                            low = ""
+                    hay = low
+                else:
+                    hay = t
+                if hay and not any(x in hay for x in q.literals):
+                    continue
+            if q.rx.search(t):
+                out.append(c.id)
+                break
+    hit = tuple(out)
+    if memo is not None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[t] = hit
+    return hit
+
+
 def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dict[str, float] | None]:
     """Stage-1 features of every line (a sparse mapping each; None for a guarded prose line);
     ``cue_classes`` are the class entries whose cues become ``cue_<class>`` features."""
     b = b if b is not None else basics(texts, model)
     n = len(texts)
-    prose_idx = [i for i, x in enumerate(b) if x.prose]
+    if n == 0:
+        return []
+    prose = [x.prose for x in b]
+    short = [x.short for x in b]
+    prose_idx = [i for i, v in enumerate(prose) if v]
     first_p = prose_idx[0] if prose_idx else None
     last_p = prose_idx[-1] if prose_idx else None
     # distance to the nearest prose line, both ways
     dist = [n] * n
     d = None
     for i in range(n):
-        d = 0 if b[i].prose else (None if d is None else d + 1)
+        d = 0 if prose[i] else (None if d is None else d + 1)
         if d is not None:
             dist[i] = d
     d = None
     for i in range(n - 1, -1, -1):
-        d = 0 if b[i].prose else (None if d is None else d + 1)
+        d = 0 if prose[i] else (None if d is None else d + 1)
         if d is not None and d < dist[i]:
             dist[i] = d
-    # runs of short lines
+    # runs of short lines; prefix counts of short and prose lines for the windows
     run = [0] * n
     i = 0
     while i < n:
-        if b[i].short:
+        if short[i]:
             j = i
-            while j < n and b[j].short:
+            while j < n and short[j]:
                 j += 1
             for k in range(i, j):
                 run[k] = j - i
             i = j
         else:
             i += 1
+    # runs of lines without a sentence end (menus, lists of headlines)
+    urun = [0] * n
+    i = 0
+    while i < n:
+        if not b[i].sentence:
+            j = i
+            while j < n and not b[j].sentence:
+                j += 1
+            for k in range(i, j):
+                urun[k] = j - i
+            i = j
+        else:
+            i += 1
+    cs = [0] * (n + 1)
+    cp = [0] * (n + 1)
+    pc = [0] * (n + 1)                          # prose characters before each line
+    for i in range(n):
+        cs[i + 1] = cs[i] + short[i]
+        cp[i + 1] = cp[i] + prose[i]
+        pc[i + 1] = pc[i] + (b[i].chars if prose[i] else 0)
+    prose_chars = pc[n]
+    wsets: dict[int, frozenset] = {}
+
+    def wset(k: int) -> frozenset:
+        ws = wsets.get(k)
+        if ws is None:
+            ws = wsets[k] = frozenset(_WORD.findall(keys[k]))
+        return ws
+    stripped = [t.strip() for t in texts]
+    keys = [t.lower() for t in stripped]
     seen: dict[str, int] = {}
-    for t in texts:
-        k = t.strip().lower()
+    for k in keys:
         seen[k] = seen.get(k, 0) + 1
     stop = model.stopwords
     vocab = model.vocab
     vmax = model.vocab_max_words
+    gw = model.guard_prose_words
+    memo = model.memo if cue_classes is model.cue_classes else None
+    log1p = math.log1p
+    word_rx = _WORD.findall
     out = []
-    for i, t in enumerate(texts):
+    for i in range(n):
         x = b[i]
-        if guarded(x, model):
+        if x.sentence and x.words >= gw:           # guarded(): never scored
             out.append(None)
             continue
-        t = t.strip()
-        f: dict[str, float] = {"bias": 1.0, _bucket(x.words): 1.0, "log_chars": math.log1p(x.chars) / 5}
+        t = stripped[i]
+        f: dict[str, float] = {"bias": 1.0, _bucket(x.words): 1.0, "log_chars": log1p(x.chars) / 5}
         if x.sentence:
             f["end_sentence"] = 1.0
         elif t.endswith(":"):
@@ -267,24 +386,37 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             sb = len(_SENT_BREAK.findall(t))
             if sb:
                 f["sentence_breaks"] = min(sb, 3) / 3
-        words = _WORD.findall(t)
+        words = word_rx(t)
         if words:
-            caps = sum(1 for w in words if w[0].isupper())
-            f["cap_share"] = caps / len(words)
+            nw = len(words)
+            caps = 0
+            for w in words:
+                if w[0].isupper():
+                    caps += 1
+            f["cap_share"] = caps / nw
             if len(t) > 3 and t.isupper():
                 f["all_caps"] = 1.0
             lw = [w.lower() for w in words]
-            sd = sum(1 for w in lw if w in stop) / len(lw)
+            sd = 0
+            for w in lw:
+                if w in stop:
+                    sd += 1
+            sd /= nw
             f["stop_density"] = sd
             if sd == 0:
                 f["no_stopwords"] = 1.0
+            if x.words >= 7 and sd < 0.2:
+                f["lowstop_long"] = 1.0
+            elif x.words <= 6 and sd >= 0.34:
+                f["stop_short"] = 1.0
+            if nw >= 3 and caps == nw:
+                f["title_case"] = 1.0
             if x.words <= vmax:
-                for w in set(lw):
-                    if w in vocab:
-                        f["w=" + w] = 1.0
+                for w in set(lw) & vocab:
+                    f["w=" + w] = 1.0
         else:
             f["no_stopwords"] = 1.0
-        digits = sum(c.isdigit() for c in t)
+        digits = len(_DIGIT.findall(t))
         if digits:
             f["digit_share"] = digits / max(1, len(t))
             if _DATE.search(t):
@@ -300,31 +432,49 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
             f["urlish"] = 1.0
         if _BULLET.match(t):
             f["bullet"] = 1.0
-        if x.words <= 20:
-            for c in cue_classes:
-                for rx in c.cues:
-                    if rx.search(t):
-                        f["cue_" + c.id] = 1.0
-                        break
-        p = b[i - 1] if i > 0 else None
-        q = b[i + 1] if i + 1 < n else None
-        for side, y in (("prev", p), ("next", q)):
-            if y is None:
-                continue
+        if x.words <= 20 and cue_classes and t:
+            for cid in cue_hits(t, cue_classes, memo):
+                f["cue_" + cid] = 1.0
+        if i > 0:
+            y = b[i - 1]
             if y.short:
-                f[side + "_short"] = 1.0
+                f["prev_short"] = 1.0
             if y.sentence:
-                f[side + "_sentence"] = 1.0
+                f["prev_sentence"] = 1.0
             if y.short == x.short and y.sentence == x.sentence:
-                f[side + "_blank_shape"] = 1.0
-            f["sim_" + side] = min(y.chars, x.chars) / max(1, y.chars, x.chars)
+                f["prev_blank_shape"] = 1.0
+            f["sim_prev"] = min(y.chars, x.chars) / max(1, y.chars, x.chars)
+        if i + 1 < n:
+            y = b[i + 1]
+            if y.short:
+                f["next_short"] = 1.0
+            if y.sentence:
+                f["next_sentence"] = 1.0
+            if y.short == x.short and y.sentence == x.sentence:
+                f["next_blank_shape"] = 1.0
+            f["sim_next"] = min(y.chars, x.chars) / max(1, y.chars, x.chars)
         if run[i]:
-            f["run_short"] = math.log1p(run[i]) / 3
+            f["run_short"] = log1p(run[i]) / 3
+        if urun[i] > 1:
+            f["run_unpunct"] = log1p(urun[i]) / 3
+        if x.words <= 25:
+            mine = wset(i)
+            if mine:
+                best = 0.0
+                for k in (i - 1, i + 1):
+                    if 0 <= k < n and b[k].words <= 25:
+                        other = wset(k)
+                        if other:
+                            jac = len(mine & other) / len(mine | other)
+                            if jac > best:
+                                best = jac
+                if best:
+                    f["sim_words"] = best
         lo, hi = max(0, i - 3), min(n, i + 4)
         win = hi - lo - 1
         if win:
-            f["window_short"] = sum(1 for k in range(lo, hi) if k != i and b[k].short) / win
-            f["window_prose"] = sum(1 for k in range(lo, hi) if k != i and b[k].prose) / win
+            f["window_short"] = (cs[hi] - cs[lo] - short[i]) / win
+            f["window_prose"] = (cp[hi] - cp[lo] - prose[i]) / win
         if first_p is None:
             f["no_prose"] = 1.0
         else:
@@ -332,9 +482,10 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
                 f["before_prose"] = 1.0
             elif i > last_p:
                 f["after_prose"] = 1.0
-            f["prose_dist"] = math.log1p(dist[i]) / 3
+            f["prose_dist"] = log1p(dist[i]) / 3
+            f["prose_before"] = pc[i] / prose_chars
         f["rel_pos"] = i / max(1, n - 1)
-        rep = seen.get(t.lower(), 1)
+        rep = seen[keys[i]]
         if rep > 1:
             f["repeated"] = math.log(rep) / 2
         out.append(f)
@@ -342,7 +493,11 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
 
 
 def _logit(w: dict, f: dict) -> float:
-    return sum(w.get(k, 0.0) * v for k, v in f.items())
+    get = w.get
+    z = 0.0
+    for k, v in f.items():
+        z += get(k, 0.0) * v
+    return z
 
 
 def _sigmoid(z: float) -> float:
@@ -370,9 +525,15 @@ def context(p1: list[float], i: int) -> dict[str, float]:
 class Scored:
     index: int
     probability: float
-    reasons: list[tuple[str, float]]     # (feature, contribution) of each feature
-    features: dict
+    features: dict         # stage-2 features
     basic: _Basic
+    weights: dict          # stage-2 weights
+
+    @property
+    def reasons(self) -> list[tuple[str, float]]:
+        """(feature, contribution) of each feature."""
+        w = self.weights
+        return [(k, w.get(k, 0.0) * v) for k, v in self.features.items()]
 
 
 def score(texts: list[str], model: Model) -> list[Scored]:
@@ -389,14 +550,15 @@ def score(texts: list[str], model: Model) -> list[Scored]:
     p1 = [0.0 if f is None else _sigmoid(_logit(w1, f)) for f in feats]
     w2 = model.w2
     out = []
+    get = w2.get
     for i, f in enumerate(feats):
         if f is None:
             continue
-        f2 = dict(f)
-        f2.update(context(p1, i))
-        contrib = [(k, w2.get(k, 0.0) * v) for k, v in f2.items()]
-        z = sum(c for _, c in contrib)
-        out.append(Scored(keep[i], _sigmoid(z), contrib, f2, b[i]))
+        f.update(context(p1, i))             # f becomes the stage-2 features
+        z = 0.0
+        for k, v in f.items():
+            z += get(k, 0.0) * v
+        out.append(Scored(keep[i], _sigmoid(z), f, b[i], w2))
     return out
 
 
@@ -414,12 +576,18 @@ def reason_text(name: str) -> str:
     return REASONS.get(name, name)
 
 
-def classify(text: str, words: int, model: Model) -> ClassEntry | None:
+def classify(text: str, words: int, model: Model, feats: dict | None = None) -> ClassEntry | None:
     """The class of a flagged line: first entry whose cue matches, else first fallback that
-    fits; None when every fitting class is switched off."""
-    for c in model.classes:
-        for rx in c.cues:
-            if rx.search(text):
+    fits; None when every fitting class is switched off. ``feats``: the line's features, whose
+    ``cue_*`` say which cues match (they are looked for in lines of up to 20 words)."""
+    if feats is not None and words <= 20:
+        for c in model.classes:
+            if "cue_" + c.id in feats:
+                return c
+    elif text:
+        hits = cue_hits(text, model.classes)
+        for c in model.classes:
+            if c.id in hits:
                 return c
     for c in model.classes:
         if c.fallback_max_words is not None and c.fallback_min_words <= words <= c.fallback_max_words:
@@ -427,8 +595,44 @@ def classify(text: str, words: int, model: Model) -> ClassEntry | None:
     return None
 
 
-def _cued(s: Scored) -> bool:
-    return any(k.startswith("cue_") for k in s.features)
+def _any_cue(texts: list[str], model: Model) -> bool:
+    """Whether a line of up to 20 words (where cues are features) matches a class cue."""
+    memo, classes = model.memo, model.cue_classes
+    for t in texts:
+        t = t.strip()
+        if t and t.count(" ") < 20 and cue_hits(t, classes, memo):
+            return True
+    return False
+
+
+def block_support(prob: list[float], cued: list[bool], anchor: list[bool], joined: list[bool],
+                  block_probability: float) -> list[float]:
+    """For each scored line, what vouches for its block: 1 when the block holds an anchor (a
+    line a pattern flagged), else the highest probability of a cued line in it, else 0. A block
+    is a run of lines (``joined[i]``: line i directly follows line i-1) each with probability
+    ``block_probability`` or more, or an anchor; a line outside a block gets 0. A line is
+    flagged when its probability and its block's support both reach the threshold."""
+    n = len(prob)
+    out = [0.0] * n
+    i = 0
+    while i < n:
+        if not (prob[i] >= block_probability or anchor[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and joined[j] and (prob[j] >= block_probability or anchor[j]):
+            j += 1
+        sup = 0.0
+        for k in range(i, j):
+            if anchor[k]:
+                sup = 1.0
+                break
+            if cued[k] and prob[k] > sup:
+                sup = prob[k]
+        for k in range(i, j):
+            out[k] = sup
+        i = j
+    return out
 
 
 def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
@@ -436,40 +640,28 @@ def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
     """Lines the classifier flags (not in ``skip``), each with its class. Guards:
 
     * a sentence of ``guard_prose_words`` words or more is never flagged;
-    * between the page's first and last prose paragraph only a line a class cue matches is
-      (a list inside the story, a table row or a subheading has no cue);
-    * elsewhere a line is flagged only inside a block that shows its kind: a run of lines
-      (probability at least ``block_probability``) holding a cued line that reaches the
-      threshold or one of ``anchors`` (lines a pattern flagged). A story's closing list of fixtures or winners holds none.
+    * a line is flagged only inside a block that shows its kind (block_support()): a run of
+      likely lines holding a cued line that reaches the threshold or one of ``anchors``
+      (lines a pattern flagged). A story's list of fixtures or winners holds none.
     """
+    if not anchors and not _any_cue(texts, model):
+        return []                  # every flag needs a cued line or an anchor in its block
     scored = score(texts, model)
-    blocks: list[list[Scored]] = []
-    run: list[Scored] = []
-    last = None
+    if not scored:
+        return []
     nonblank = [i for i, t in enumerate(texts) if t.strip()]
     pos = {i: k for k, i in enumerate(nonblank)}
-    for s in scored:
-        joined = last is not None and pos[s.index] == pos[last] + 1
-        if (s.probability >= model.block_probability or s.index in anchors) and (joined or not run):
-            run.append(s)
-        else:
-            if run:
-                blocks.append(run)
-            run = [s] if (s.probability >= model.block_probability or s.index in anchors) else []
-        last = s.index
-    if run:
-        blocks.append(run)
+    joined = [False] + [pos[scored[k].index] == pos[scored[k - 1].index] + 1 for k in range(1, len(scored))]
+    cue_keys = tuple("cue_" + c.id for c in model.cue_classes)
+    sup = block_support([s.probability for s in scored],
+                        [any(k in s.features for k in cue_keys) for s in scored],
+                        [s.index in anchors for s in scored], joined, model.block_probability)
+    thr = model.threshold
     out = []
-    for blk in blocks:
-        anchored = any(s.index in anchors or (_cued(s) and s.probability >= model.threshold) for s in blk)
-        for s in blk:
-            if s.index in skip or s.probability < model.threshold:
-                continue
-            x = s.basic
-            inside = not any(k in s.features for k in ("before_prose", "after_prose", "no_prose"))
-            if not (_cued(s) if inside else anchored):
-                continue
-            c = classify(texts[s.index].strip(), x.words, model)
-            if c is not None:
-                out.append((s, c))
+    for s, v in zip(scored, sup):
+        if s.probability < thr or v < thr or s.index in skip:
+            continue
+        c = classify(texts[s.index].strip(), s.basic.words, model, s.features)
+        if c is not None:
+            out.append((s, c))
     return out

@@ -35,6 +35,12 @@ class Severity(str, enum.Enum):
             raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
 
 
+# Keys of the per-article scratch data (``ArticleContext.data``) that the sketches of the corpus
+# checks read and that travel with an article beyond its check: kept in the engine's spool,
+# stored in an archive. Line indices: lines found to be boilerplate, headline reprints.
+BOILERPLATE_LINES = "boilerplate_lines"
+HEADLINE_REPEATS = "headline_repeats"
+
 _RANK = {"info": 1, "warning": 2, "error": 3}
 
 

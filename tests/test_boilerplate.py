@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from auditor.ingest.textfile import parse
-from auditor.pipeline import AuditOptions, audit, process_article
+from auditor.engine.pipeline import AuditOptions, audit
+from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

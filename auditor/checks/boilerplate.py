@@ -669,9 +669,8 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         for t in fp.get("lines", ()):
             where[(outlet, t[0])].setdefault(it.record["id"], t)
     archived: dict[tuple[str, int], int] = {}
-    if cctx.options.get("archive"):
-        from ..archive import store_for
-        store = store_for(cctx.options, cctx.ruleset)
+    if cctx.archive is not None:
+        store = cctx.archive
         by_outlet: dict[str, list[int]] = defaultdict(list)
         for (outlet, h), arts in where.items():
             if len(arts) < min_count:

@@ -1,9 +1,9 @@
 """Names, titles and dates against the knowledge base and against each other.
 
 * ``consistency.date`` (order 5, no findings): finds people named with titles,
-  infers the publication date (:mod:`auditor.dates`) from metadata, the text and
+  infers the publication date (:mod:`auditor.knowledge.dates`) from metadata, the text and
   the tenures those titles imply, and writes it to ``ctx.record["published"]``
-  (``ctx.data["published"]`` keeps the :class:`~auditor.dates.Published`).
+  (``ctx.data["published"]`` keeps the :class:`~auditor.knowledge.dates.Published`).
 * ``consistency.title``: a title the person never held ("Prime Minister Zelensky").
 * ``consistency.title-date``: a title not held at the article's date or window
   ("former President" for a sitting president, "President-elect" after the inauguration).
@@ -14,7 +14,7 @@
 * ``consistency.style``: a form the configured house style replaces.
 
 Everything named (people, posts, title phrases, places, preferred forms) comes from
-the ``kb-*`` and ``house-style`` rule packs; see :mod:`auditor.kb`.
+the ``kb-*`` and ``house-style`` rule packs; see :mod:`auditor.knowledge.kb`.
 """
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ from typing import Any
 
 import regex
 
-from ..dates import Constraint, Published, infer, scan
-from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
+from ..knowledge.dates import Constraint, Published, infer, scan
+from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
 from ..model import Article, Finding
 from ..rules import search
 from ..text import normalise
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from ..model import Severity
 
 D = dt.date
 ONE = dt.timedelta(days=1)
@@ -883,7 +884,6 @@ def _corpus_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
 
 def _finding_from_span(rule: str, severity: str, span: dict, message: str, related: list[dict],
                        evidence: dict) -> Finding:
-    from ..model import Severity
     return Finding(rule, Severity.parse(severity), span["article"], span["line"], span["column"],
                    span["start"], span["end"], span["text"], message, related, evidence)
 

@@ -26,10 +26,11 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..model import Article, Cluster, Finding, Severity
+from ..model import BOILERPLATE_LINES, HEADLINE_REPEATS, Article, Cluster, Finding, Severity
 from ..rules import RuleSet
 from ..text import norm_key
-from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from ._prepared import prepared_articles
 from . import _sketch as sk
 
 KIND = "nearduplicates"
@@ -70,24 +71,13 @@ def entry(ruleset: RuleSet, eid: str) -> dict | None:
 
 
 # -- per-article pieces (plain functions) ---------------------------------------------------
-def sketch_context(article: Article, ruleset: RuleSet) -> ArticleContext:
-    """The context the per-article stage would have built for the sketch: headline reprints
-    and boilerplate lines known (used when an article is re-read in the corpus stage)."""
-    from .boilerplate import boilerplate_lines
-    from .duplicates import headline_repeated
-    ctx = ArticleContext(ruleset=ruleset, record=article.record())
-    headline_repeated(article, ctx)
-    boilerplate_lines(article, ctx)
-    return ctx
-
-
 def body_token_hashes(article: Article, ctx: ArticleContext) -> np.ndarray:
     """uint64 token hashes of the body in text order, without headline, lines before it,
     headline reprints and boilerplate lines. Cached in ``ctx.data``."""
     th = ctx.data.get("sketch_token_hashes")
     if th is not None:
         return th
-    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    skip = set(ctx.data.get(BOILERPLATE_LINES, ())) | set(ctx.data.get(HEADLINE_REPEATS, ()))
     if article.title_line is not None:
         skip.add(article.title_line)
     body = "\n".join(ln.text for ln in article.lines[article.body_start:] if ln.index not in skip)
@@ -219,7 +209,7 @@ def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     if ent is not None and ruleset.rule_enabled("duplicate.near-article"):
         _near(records, fps, p, ent, cctx, out)
     aent = entry(ruleset, "archived")
-    if aent is not None and ruleset.rule_enabled("duplicate.archived") and cctx.options.get("archive"):
+    if aent is not None and ruleset.rule_enabled("duplicate.archived") and cctx.archive is not None:
         _archived(records, fps, p, aent, cctx, out)
     hent = entry(ruleset, "headline-corpus")
     if hent is not None and ruleset.rule_enabled("duplicate.headline-corpus"):
@@ -319,8 +309,7 @@ def _clustered(records, pairs, similarity, kind: str, out: CorpusOutput):
 
 def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
     """Incoming articles against the archive: band-key lookups, estimate filter, exact Jaccard."""
-    from ..archive import store_for
-    store = store_for(cctx.options, cctx.ruleset)
+    store = cctx.archive
     if store is None:
         return
     by_key: dict[int, list[int]] = {}

@@ -12,8 +12,8 @@ from __future__ import annotations
 import fnmatch
 from typing import Any, Iterable
 
-from .model import Finding
-from .rules import RuleSet
+from ..model import Finding
+from ..rules import RuleSet
 
 KIND = "scoring"
 NAMED = {"person", "organization", "document", "outlet"}

@@ -31,7 +31,7 @@ import regex
 from dateutil import parser as du_parser
 
 from .kb import Words, WordScanner
-from .model import Article
+from ..model import Article
 
 D = dt.date
 

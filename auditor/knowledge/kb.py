@@ -21,7 +21,7 @@ from typing import Any, Iterable
 
 import regex
 
-from .rules import RuleSet
+from ..rules import RuleSet
 
 D = dt.date
 FAR_PAST = D(1, 1, 1)

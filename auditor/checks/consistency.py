@@ -26,27 +26,16 @@ from typing import Any
 
 import regex
 
-from ..knowledge.dates import Constraint, Published, infer, scan
+from ..knowledge.dates import Calendar, Constraint, Published, calendar, infer, scan
 from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
-from ..model import Article, Finding
-from ..rules import search
+from ..model import Article, Finding, Severity
 from ..text import normalise
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
-from ..model import Severity
 
 D = dt.date
 ONE = dt.timedelta(days=1)
 GRACE = dt.timedelta(days=2)          # around a metadata date: transitions, time zones
 CURRENT, FORMER, ELECT = "current", "former", "elect"
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "gen", "general", "lt", "col",
-               "colonel", "admiral", "adm", "president", "minister", "secretary", "chancellor", "premier",
-               "leader", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "the", "former",
-               "acting", "then", "new", "elect", "says", "said", "told", "and", "but", "as", "when",
-               "while", "after", "before", "with", "by", "for", "to", "from", "of", "that", "if",
-               "why", "how", "what", "who", "where", "because", "since", "under", "against", "on", "in",
-               "at", "about", "between", "senator", "sen", "rep", "governor", "gov", "mayor", "king",
-               "queen", "prince", "pm", "vp", "ambassador", "envoy", "commander", "director", "deputy",
-               "vice", "foreign", "defence", "defense", "prime", "state", "also", "both", "even", "only"}
 
 
 # -- mentions ---------------------------------------------------------------------------
@@ -91,8 +80,10 @@ def _fold(s: str) -> str:
 class _Text:
     """Normalised text (quotes, dashes, spaces) with spans mapped back to the original."""
 
-    def __init__(self, article: Article, data: dict[str, Any] | None = None):
+    def __init__(self, article: Article, data: dict[str, Any] | None = None,
+                 cal: Calendar | None = None):
         self.article = article
+        self.calendar = cal             # the date patterns (kb-words pack); None: the defaults
         self.norm = normalise(article.text, strip=False)
         self.text = self.norm.text
         self._words: Words | None = None
@@ -141,7 +132,7 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
             if prev and prev.group(1).endswith(".") and len(prev.group(1)) > 3:
                 prev = None                       # the end of the previous sentence
             if prev and prev.group(1)[:1].isupper() and prev.group(1).rstrip(".").casefold().rstrip(
-                    "'s") not in _HONORIFICS and not kb.jurisdiction_of(prev.group(1)):
+                    "'s") not in kb.honorifics and not kb.jurisdiction_of(prev.group(1)):
                 if prev.group(1).rstrip(".").casefold() not in kb.core_words:
                     continue                      # "Ivanka Trump", "Liz Cheney": another person
             cands = [nf for nf in forms if nf.kind == "family"]
@@ -230,7 +221,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             q = _QUALIFIER.search(text[max(0, m.start() - 30):m.start()])
             if q and not (q.group(1).endswith(".") and len(q.group(1)) > 3) and \
                     "\n" not in tx.article.text[slice(*tx.orig(m.start() - len(q.group(2)), m.start()))] and \
-                    q.group(1).casefold() not in _HONORIFICS and not kb.jurisdiction_of(q.group(1)):
+                    q.group(1).casefold() not in kb.honorifics and not kb.jurisdiction_of(q.group(1)):
                 continue
         t_start, t_end = m.start(), m.end()
         # pair with a name to the right ("Russian President Vladimir Putin")
@@ -384,7 +375,7 @@ def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[
     e = min(e_candidates) if e_candidates else len(text)
     sent = text[s:e]
     out = []
-    for dm in scan(sent):
+    for dm in scan(sent, tx.calendar):
         if dm.kind == "full":
             out.append((dm.value, dm.value))
         elif dm.kind == "month-year":
@@ -486,7 +477,7 @@ def _state(ctx: ArticleContext) -> _State | None:
 @REGISTRY.article("consistency.date", order=5)
 def publication_date(article: Article, ctx: ArticleContext):
     kb = get_kb(ctx.ruleset)
-    tx = _Text(article, ctx.data)
+    tx = _Text(article, ctx.data, calendar(ctx.ruleset))
     names = find_names(tx, kb)
     mentions = find_mentions(tx, kb, names)
     strong, weak_by = [], []
@@ -502,7 +493,7 @@ def publication_date(article: Article, ctx: ArticleContext):
             strong.append(Constraint(ivs[0][0], ivs[0][1], label, s, e, key=i))
         else:
             weak_by.append([Constraint(lo, hi, label, s, e, key=i, strong=False) for lo, hi in ivs])
-    pub = infer(article, strong)
+    pub = infer(article, strong, cal=tx.calendar)
     if pub.value is None and weak_by and pub.base_window:
         a, b = pub.base_window
         weak = []
@@ -510,7 +501,7 @@ def publication_date(article: Article, ctx: ArticleContext):
             ok = [c for c in alts if c.lo <= b and c.hi >= a]
             if ok:
                 weak.append(ok[-1])
-        pub = infer(article, strong, weak=weak)
+        pub = infer(article, strong, weak=weak, cal=tx.calendar)
     ctx.data["published"] = pub
     ctx.data["consistency"] = _State(kb, tx, names, mentions, pub)
     ctx.record["published"] = pub.to_record()

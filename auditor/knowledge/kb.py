@@ -185,6 +185,9 @@ class KB:
         self.variant_settings = ruleset.settings("kb-variants")
         self.house_style = list(ruleset.entries("house-style"))
         self.house_style_settings = ruleset.settings("house-style")
+        # words that may stand before a family name or a title (the kb-words pack)
+        self.honorifics = frozenset(w.casefold() for w in
+                                    ruleset.settings("kb-words").get("honorifics") or ())
 
     # -- names ------------------------------------------------------------------------
     def _build_names(self) -> None:

@@ -5,7 +5,8 @@ import random
 import regex
 
 from auditor.knowledge import dates
-from auditor.knowledge.kb import WordScanner, Words, first_words, get_kb, second_words
+from auditor.knowledge.kb import get_kb
+from auditor.rules.wordscan import WordScanner, Words, first_words, second_words
 
 TEXT = ("Ukraine's President Volodymyr Zelensky met former U.S. President Donald J. Trump and "
         "Russia's Foreign Minister Sergei Lavrov on Tuesday, May 14, 2024; the Russian Federation's "
@@ -66,7 +67,7 @@ def test_variants_of_an_article_text_share_one_word_set():
     NFKC leaves alone have the same words, found once; offsets stay each variant's own. A text
     NFKC changes ("ﬁght" is "fight" once composed) gets its own words."""
     from auditor.checks.attribution import straight
-    from auditor.knowledge.kb import Words, article_words
+    from auditor.rules.wordscan import Words, article_words
     from auditor.text import normalise
     raw = "Zelensky\u2019s  \u201cpeace\u201d plan \u2013 said\n\nMr. Zelensky."
     data: dict = {}

@@ -27,8 +27,9 @@ from typing import Any
 import regex
 
 from ..knowledge.dates import Calendar, Constraint, Published, calendar, infer, scan
-from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
+from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, get_kb
 from ..model import Article, Finding, Severity
+from ..rules.wordscan import Words, WordScanner, article_words
 from ..text import normalise
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
 

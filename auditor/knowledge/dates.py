@@ -32,7 +32,7 @@ from dateutil import parser as du_parser
 
 from ..model import Article
 from ..rules import RuleSet, load_ruleset
-from .kb import Words, WordScanner
+from ..rules.wordscan import Words, WordScanner
 
 D = dt.date
 

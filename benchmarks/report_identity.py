@@ -17,12 +17,13 @@ of an older commit can be measured with its own copy of the script) and must exi
 writes, with a fixed option set: ``audit -o DIR --fail-on never`` (stdout text, report.json,
 index.html and every page under articles/, clusters/, assets/) and ``check --format sarif``
 with ``--report json=... --report junit=... --report github=... --report jsonl=...``
-(``--fail-on never --allow-unreadable``). Every file is hashed (SHA-256) and the hashes are combined per corpus
-and overall.
+(``--fail-on never --allow-unreadable``). Every file is hashed (SHA-256) and the hashes are
+combined per corpus and overall.
 
 Normalised: only the temporary folder's path in ``audit``'s stdout (its last line names the
-report files it wrote) becomes ``$WORK``. The reports carry no timestamp or duration
-(checked: two runs print the same hashes); the audits run with the working directory fixed (the
+report files it wrote) becomes ``$WORK``, and the working folder in the SARIF on ``check``'s
+stdout (``originalUriBaseIds``, the folder paths are relative to) becomes ``$CWD``. The
+reports carry no timestamp or duration (checked: two runs print the same hashes); the audits run with the working directory fixed (the
 repository, or the temporary folder for the AllSides slice) and relative input paths, so the
 paths in the reports do not depend on where the temporary folders are. The archive database
 itself is not hashed (SQLite pages), only the reports audited against it.
@@ -90,6 +91,7 @@ def _audit(name: str, inputs: list[str], cwd: Path, work: Path,
                   "--report", f"github={check / 'github.txt'}",
                   "--report", f"jsonl={check / 'report.jsonl'}",
                   "--report", f"text={check / 'report.txt'}", *extra], cwd)
+    sarif = sarif.replace(str(cwd).encode(), b"$CWD")    # originalUriBaseIds: the working folder
     hashes["check.stdout.sarif"] = hashlib.sha256(sarif).hexdigest()
     for rel, h in _hash_tree(check).items():
         hashes[f"check/{rel}"] = h

@@ -8,22 +8,20 @@ import time
 import click
 
 from . import __version__
-from .ingest import DEFAULT_MAX_BYTES, IngestOptions
-from .model import Severity
-from .engine.pipeline import AuditOptions, audit
-from .engine.progress import make_progress
-from .rules import RulePackError, load_ruleset
-from .gate.check import CheckRun, UsageProblem, audit_options, checked_archive, parse_reports, run_check
-from .gate.config import ConfigError, load_config, render_effective
-from .knowledge.kb_import import import_ifg_ministers, import_us_executive
 from .archive import ArchiveError, open_archive
 from .archive.store import add_articles
-from .ingest import iter_sources
-from .model import IngestError
+from .engine.pipeline import AuditOptions, audit
+from .engine.progress import make_progress
+from .gate.check import (CheckRun, UsageProblem, audit_options, checked_archive, parse_reports,
+                         run_check)
+from .gate.config import ConfigError, load_config, render_effective
+from .ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_sources
+from .knowledge.kb_import import import_ifg_ministers, import_us_executive
+from .model import IngestError, Severity
 from .output import get
 from .output.html.render_saved import render_saved
 from .output.text import summary_line, timings_table
-from .rules import default_rules_dir
+from .rules import RulePackError, default_rules_dir, load_ruleset
 
 FAIL_LEVELS = ["error", "warning", "info", "never"]
 

@@ -203,7 +203,7 @@ class Finding:
     suppressed: bool = False
     end_line: int | None = None        # 1-based file line and column of the last character
     end_column: int | None = None
-    fingerprint: str | None = None     # stable across moved lines (see auditor/baseline.py)
+    fingerprint: str | None = None     # stable across moved lines (see auditor/engine/finding_keys.py)
     suppression: dict[str, Any] | None = None   # how it was suppressed (inline, baseline)
     field: str | None = None           # JSON records: "title" or "text", what start/end index
 

@@ -23,9 +23,10 @@ combined per corpus and overall.
 Normalised: only the temporary folder's path in ``audit``'s stdout (its last line names the
 report files it wrote) becomes ``$WORK``, and the working folder in the SARIF on ``check``'s
 stdout (``originalUriBaseIds``, the folder paths are relative to) becomes ``$CWD``. The
-reports carry no timestamp or duration (checked: two runs print the same hashes); the audits run with the working directory fixed (the
-repository, or the temporary folder for the AllSides slice) and relative input paths, so the
-paths in the reports do not depend on where the temporary folders are. The archive database
+reports carry no timestamp or duration (checked: two runs print the same hashes); the audits
+run with the working directory fixed (the repository, or the temporary folder for the
+AllSides slice) and relative input paths, so the paths in the reports do not depend on where
+the temporary folders are. The archive database
 itself is not hashed (SQLite pages), only the reports audited against it.
 
     .venv/bin/python benchmarks/report_identity.py                 # prints the hashes

@@ -4,6 +4,12 @@ Articles stream from the readers through the per-article stage (serially or
 in a process pool, results kept in input order), leaving a report entry,
 findings and small fingerprints per article; the corpus checks then run over
 the fingerprints. Output is identical whatever the number of jobs.
+
+The per-article stage itself is ``auditor.engine.stage``; it runs here, in the local pool
+(``auditor.engine.local``) or on Dask (``auditor.engine.dask_engine``). The corpus stage gets
+a ``CorpusContext``: ``load`` reads chosen articles again (the spool, else
+``auditor.ingest.reread``) and ``archive`` is the archive of ``--archive``, opened here
+(``auditor.archive.open_reader``) and closed when the corpus checks are done.
 """
 from __future__ import annotations
 

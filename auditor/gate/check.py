@@ -18,18 +18,18 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
-from .config import Config, ConfigError, apply_to_ruleset
+from ..archive import ArchiveError, check_params, open_archive
+from ..engine.pipeline import AuditOptions, audit
+from ..engine.progress import make_progress
 from ..ingest import IngestOptions
 from ..model import AuditResult, Finding, IngestError, Severity
-from ..output._ci import is_unreadable
-from ..engine.pipeline import AuditOptions, audit
-from ..rules import RulePackError, RuleSet, load_ruleset
-from .incoming import GitError, changed_files, restrict
-from ..archive import ArchiveError, check_params, open_archive
-from ..engine.progress import make_progress
 from ..output import get
+from ..output._ci import is_unreadable
 from ..output.text import summary_line
+from ..rules import RulePackError, RuleSet, load_ruleset
 from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+from .config import Config, ConfigError, apply_to_ruleset
+from .incoming import GitError, changed_files, restrict
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github", "junit", "html")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2

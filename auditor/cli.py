@@ -8,12 +8,20 @@ import time
 import click
 
 from . import __version__
-from .ingest import DEFAULT_MAX_BYTES, IngestOptions
-from .model import Severity
-from .output import FORMATS
-from .pipeline import AuditOptions, audit
-from .progress import make_progress
-from .rules import RulePackError, load_ruleset
+from .archive import ArchiveError, open_archive
+from .archive.store import add_articles
+from .engine.pipeline import AuditOptions, audit
+from .engine.progress import make_progress
+from .gate.check import (CheckRun, UsageProblem, audit_options, checked_archive, parse_reports,
+                         run_check)
+from .gate.config import ConfigError, load_config, render_effective
+from .ingest import DEFAULT_MAX_BYTES, IngestOptions, iter_sources
+from .knowledge.kb_import import import_ifg_ministers, import_us_executive
+from .model import IngestError, Severity
+from .output import FORMATS, get
+from .output.html.render_saved import render_saved
+from .output.text import summary_line, timings_table
+from .rules import RulePackError, default_rules_dir, load_ruleset
 
 FAIL_LEVELS = ["error", "warning", "info", "never"]
 
@@ -125,15 +133,12 @@ def audit_cmd(paths, include, exclude, fields, max_bytes, rule_dirs, jobs, engin
     .json (an object or a list), .jsonl/.ndjson (one article a line, also .gz).
     Findings print as path:line:col severity rule message, grouped by article.
     """
-    from .ci import audit_options
     ruleset = load_rules_or_exit(rule_dirs)
     options = audit_options(jobs, engine, scheduler, include, exclude, _field_map(fields), max_bytes)
     if archive:
         options.archive = _archive_or_exit(archive, ruleset)
     if timings:
         options.timings = {}
-    from .output import get
-    from .output.text import summary_line, timings_table
     progress = make_progress(paths, options.ingest, quiet or fmt == "json")
     options.progress = progress
     try:
@@ -182,7 +187,6 @@ def report_cmd(report_json, output_dir, rule_dirs):
     report's folder) to show the findings in their text; an article whose file is
     gone or has changed shows its finding spans only, and its page says so.
     """
-    from .output.html.render_saved import render_saved
     try:
         n = render_saved(report_json, output_dir, load_rules_or_exit(rule_dirs))
     except ValueError as e:
@@ -268,7 +272,6 @@ def rules_validate(folder):
 
     Prints file, entry id and JSON path of each problem; exits 2 if there is any.
     """
-    from .rules import default_rules_dir
     target = folder if folder else str(default_rules_dir())
     try:
         ruleset = load_ruleset([folder] if folder else [])
@@ -304,7 +307,6 @@ def _given(ctx: click.Context, params: dict) -> dict:
 
 
 def _load_config_or_exit(config_file):
-    from .config import ConfigError, load_config
     try:
         return load_config(config_file)
     except ConfigError as e:
@@ -355,7 +357,6 @@ def check_cmd(ctx, paths, config_file, since, write_baseline, fields, **params):
     cannot be read (unless --allow-unreadable). Formats: text, json, jsonl,
     sarif, github (workflow annotations), junit, html.
     """
-    from .ci import CheckRun, UsageProblem, parse_reports, run_check
     params["fields"] = fields
     cfg = _load_config_or_exit(config_file)
     try:
@@ -380,7 +381,6 @@ def check_cmd(ctx, paths, config_file, since, write_baseline, fields, **params):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: each value with its source.")
 def config_cmd(config_file, as_json):
     """Print the effective configuration and where each value came from."""
-    from .config import render_effective
     cfg = _load_config_or_exit(config_file)
     if as_json:
         import json
@@ -391,7 +391,6 @@ def config_cmd(config_file, as_json):
 
 def _archive_or_exit(path: str, ruleset) -> str:
     """Check an archive can be used with these rules before the audit starts (exit 2 if not)."""
-    from .ci import UsageProblem, checked_archive
     try:
         return checked_archive(path, ruleset)
     except UsageProblem as e:
@@ -426,9 +425,6 @@ def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
     The whole add is one transaction: interrupted, it leaves DB as it was. An
     article already stored (same path and id) is replaced.
     """
-    from .archive import ArchiveError, add_articles, open_archive
-    from .ingest import iter_sources
-    from .model import IngestError
     ruleset = load_rules_or_exit(rule_dirs)
     opts = IngestOptions(include=tuple(include), exclude=tuple(exclude), fields=_field_map(fields),
                          max_bytes=max_bytes)
@@ -459,7 +455,6 @@ def archive_add(db, paths, include, exclude, fields, max_bytes, rule_dirs):
 @click.argument("db", type=click.Path(dir_okay=False), metavar="DB")
 def archive_info(db):
     """How many articles DB holds and the settings its fingerprints were made with."""
-    from .archive import ArchiveError, open_archive
     try:
         store = open_archive(db)
     except ArchiveError as e:
@@ -493,7 +488,6 @@ def _kb_import_options(f):
 def kb_import_us(src, out, rule_dirs, retrieved, source_note):
     """US presidents and vice presidents from congress-legislators' executive.yaml (CC0) -> OUT."""
     import datetime as _dt
-    from .kb_import import import_us_executive
     pack = import_us_executive(src, out, load_rules_or_exit(rule_dirs),
                                retrieved=retrieved or _dt.date.today().isoformat(),
                                source=source_note or "github.com/unitedstates/congress-legislators executive.yaml")
@@ -507,7 +501,6 @@ def kb_import_us(src, out, rule_dirs, retrieved, source_note):
 def kb_import_ifg(src, out, rule_dirs, retrieved, source_note):
     """UK ministers from the IfG Ministers Database CSV folder (CC BY 4.0, credited) -> OUT."""
     import datetime as _dt
-    from .kb_import import import_ifg_ministers
     pack = import_ifg_ministers(src, out, load_rules_or_exit(rule_dirs),
                                 retrieved=retrieved or _dt.date.today().isoformat(),
                                 source=source_note or "Institute for Government Ministers Database")

@@ -35,6 +35,12 @@ class Severity(str, enum.Enum):
             raise ValueError(f"unknown severity {value!r} (expected error, warning or info)") from None
 
 
+# Keys of the per-article scratch data (``ArticleContext.data``) that the sketches of the corpus
+# checks read and that travel with an article beyond its check: kept in the engine's spool,
+# stored in an archive. Line indices: lines found to be boilerplate, headline reprints.
+BOILERPLATE_LINES = "boilerplate_lines"
+HEADLINE_REPEATS = "headline_repeats"
+
 _RANK = {"info": 1, "warning": 2, "error": 3}
 
 
@@ -197,7 +203,7 @@ class Finding:
     suppressed: bool = False
     end_line: int | None = None        # 1-based file line and column of the last character
     end_column: int | None = None
-    fingerprint: str | None = None     # stable across moved lines (see auditor/baseline.py)
+    fingerprint: str | None = None     # stable across moved lines (see auditor/engine/finding_keys.py)
     suppression: dict[str, Any] | None = None   # how it was suppressed (inline, baseline)
     field: str | None = None           # JSON records: "title" or "text", what start/end index
 

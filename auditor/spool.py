@@ -22,10 +22,10 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .model import Article, Finding, Line
+from .model import BOILERPLATE_LINES, HEADLINE_REPEATS, Article, Finding, Line
 
 # ctx.data keys a corpus check's re-read needs (see nearduplicates.sketch_context)
-KEPT_DATA = ("boilerplate_lines", "headline_repeats")
+KEPT_DATA = (BOILERPLATE_LINES, HEADLINE_REPEATS)
 
 _PREAD = hasattr(os, "pread")
 _OPEN: "weakref.WeakSet[Spool]" = weakref.WeakSet()

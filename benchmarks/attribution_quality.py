@@ -105,7 +105,7 @@ def predict(fx: dict[str, Any], ruleset) -> tuple[list[dict], list[list[dict]]]:
     """Predicted statements and relayed chains for one article, offsets into its text."""
     from auditor.checks.attribution import analyse
     from auditor.ingest.common import article_from_parts
-    from auditor.prepare import locate_headline
+    from auditor.ingest.prepare import locate_headline
 
     art = article_from_parts(id=fx["id"], path=fx["id"] + ".json", fmt="json",
                              title=fx.get("title"), body=fx["text"], outlet=fx.get("outlet"))

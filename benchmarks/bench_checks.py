@@ -36,7 +36,7 @@ from bench_scale import DATA, slice_corpus  # noqa: E402
 from auditor.checks import load_all  # noqa: E402
 from auditor.ingest import IngestOptions, iter_sources  # noqa: E402
 from auditor.model import Article  # noqa: E402
-from auditor.pipeline import process_article  # noqa: E402
+from auditor.engine.stage import process_article  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
 from auditor.text import normalise, tokens  # noqa: E402
 

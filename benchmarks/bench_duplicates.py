@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 from auditor.checks import ArticleContext, CorpusContext, CorpusItem  # noqa: E402
 from auditor.checks import _sketch as sk  # noqa: E402
 from auditor.checks import boilerplate, nearduplicates as nd, reuse  # noqa: E402
+from auditor.checks._prepared import sketch_context  # noqa: E402
 from auditor.checks.duplicates import headline_repeated  # noqa: E402
 from auditor.ingest import IngestOptions, iter_sources  # noqa: E402
-from auditor.prepare import locate_headline  # noqa: E402
+from auditor.ingest.prepare import locate_headline  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
 from auditor.spool import ArticleSpool, pack  # noqa: E402
 from auditor.text import normalise, tokens  # noqa: E402
@@ -118,7 +119,7 @@ def body_shingle_sets(articles, rs, k):
     out = {}
     for a in articles:
         a = locate_headline(a, rs)
-        out[a.id] = nd.body_shingles(a, nd.sketch_context(a, rs), k)
+        out[a.id] = nd.body_shingles(a, sketch_context(a, rs), k)
     return out
 
 
@@ -336,7 +337,7 @@ def allsides_speed(args, rs):
     spool = ArticleSpool()
     for a in read(ALLSIDES, limit):
         a = locate_headline(a, rs)
-        ctx = nd.sketch_context(a, rs)
+        ctx = sketch_context(a, rs)
         nfps.append(nd.near_fingerprint(a, ctx))
         spool.add(a.id, pack(a, ctx.data))
         bodies.append(body_text(a, ctx))

@@ -39,7 +39,7 @@ RUNNER = r"""
 import json, re, sys
 import numpy as np
 from auditor.rules import load_ruleset
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.checks import load_all
 
 def status():

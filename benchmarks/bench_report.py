@@ -32,7 +32,7 @@ from bench_scale import parse_args, run, slice_corpus  # noqa: E402
 RUNNER = r"""
 import filecmp, inspect, json, os, re, sys, time
 from auditor.rules import load_ruleset
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.output import get
 
 def status():

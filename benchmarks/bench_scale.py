@@ -36,7 +36,7 @@ DATA = ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 RUNNER = r"""
 import json, resource, sys, time
 from auditor.rules import load_ruleset
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.output.json import JsonRenderer
 path, engine, jobs, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rs = load_ruleset()

@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/boilerplate_quality.py --bbc      # new findings on the BBC corpus
 
 Each dev page's visible text (benchmarks/boilerplate_data.py: auditor's HTML reader, one block a
-line) is written as a .txt file, and the folder is audited as a user would (``auditor.pipeline
+line) is written as a .txt file, and the folder is audited as a user would (``auditor.engine.pipeline
 .audit``, every check, the corpus checks too). A line counts as flagged when a
 ``boilerplate.*`` finding starts on it. Figures:
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _docs  # noqa: E402
 from boilerplate_data import load_pages  # noqa: E402
 
-from auditor.pipeline import AuditOptions, audit  # noqa: E402
+from auditor.engine.pipeline import AuditOptions, audit  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
 
 BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc-news"

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.baseline import apply_baseline, entries_from  # noqa: E402
+from auditor.gate.baseline import apply_baseline, entries_from  # noqa: E402
 from auditor.output import get  # noqa: E402
-from auditor.pipeline import AuditOptions, audit  # noqa: E402
+from auditor.engine.pipeline import AuditOptions, audit  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "bbc-news"

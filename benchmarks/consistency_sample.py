@@ -28,9 +28,9 @@ DATA = ROOT.parent / "shared" / "data" / "allsides" / "articles.jsonl.gz"
 sys.path.insert(0, str(ROOT))
 
 from auditor.checks.consistency import _Text, find_mentions, find_names  # noqa: E402
-from auditor.kb import get_kb  # noqa: E402
+from auditor.knowledge.kb import get_kb  # noqa: E402
 from auditor.model import Article, Line  # noqa: E402
-from auditor.pipeline import audit  # noqa: E402
+from auditor.engine.pipeline import audit  # noqa: E402
 from auditor.rules import load_ruleset  # noqa: E402
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.archive import (ArchiveError, SQLiteArchive, add_articles, check_params, open_archive,
-                             record_for)
+from auditor.archive import open_archive
+from auditor.archive.store import ArchiveError, SQLiteArchive, add_articles, check_params, record_for
 from auditor.ingest import iter_sources
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +107,7 @@ def test_lookups_use_indexes(tmp_path, rs):
 
 KILLER = r"""
 import os, signal, sys
-from auditor.archive import SQLiteArchive, add_articles
+from auditor.archive.store import SQLiteArchive, add_articles
 from auditor.ingest import iter_sources
 from auditor.rules import load_ruleset
 arts = [a for a in iter_sources([sys.argv[2]]) if hasattr(a, "text")]

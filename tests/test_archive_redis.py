@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.archive import ArchiveError, add_articles, open_archive
-from auditor.archive_redis import RedisArchive
+from auditor.archive import ArchiveError, open_archive
+from auditor.archive.store import add_articles
+from auditor.archive.redis_store import RedisArchive
 from auditor.ingest import iter_sources
 from auditor.rules import load_ruleset
 

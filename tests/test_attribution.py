@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from auditor.ingest.textfile import parse
-from auditor.pipeline import process_article
+from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
 from conftest import FIXTURES, REPORT_SCHEMA, ROOT, SEEDS
@@ -285,7 +285,7 @@ def test_quality_floor_on_annotated_real_articles(ruleset):
 
 
 def test_rsp_importer_matches_registry_names(ruleset):
-    from auditor.rsp_import import build
+    from auditor.knowledge.rsp_import import build
     pack = build(str(FIXTURES / "attribution" / "rsp_sample.tsv"), ruleset.entries("outlets"))
     by = {e["outlet"]: e for e in pack["entries"]}
     assert set(by) == {"reuters", "fox-news", "daily-mail"}       # the blog is not in the registry

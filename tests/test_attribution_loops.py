@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.pipeline import audit
+from auditor.engine.pipeline import audit
 from auditor.rules import load_ruleset
 
 FIX = Path(__file__).parent / "fixtures" / "attribution"

@@ -121,7 +121,7 @@ def test_word_scanner_finds_what_the_pattern_finds(pattern, flags):
     """A cue pattern starting with ``\\b`` and a known first word is tried only where that word
     stands (kb.WordScanner): the matches must be the ones a full scan gives."""
     from auditor.checks.attribution import TextScan, scan
-    from auditor.kb import WordScanner
+    from auditor.rules.wordscan import WordScanner
     R = rules_for(load_ruleset())
     rx = compile_pattern(factored(pattern, flags), flags)
     R.scanners[rx] = WordScanner(rx)

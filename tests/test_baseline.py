@@ -4,7 +4,8 @@ import json
 from ci_util import check, corpus
 from conftest import validate_report
 
-from auditor.baseline import apply_baseline, content_hash, entries_from
+from auditor.engine.finding_keys import content_hash
+from auditor.gate.baseline import apply_baseline, entries_from
 from auditor.model import AuditResult, Finding, Severity
 
 REPEATED = "The city council approved a budget of two million euros for parks on Tuesday evening."

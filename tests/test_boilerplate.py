@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from auditor.ingest.textfile import parse
-from auditor.pipeline import AuditOptions, audit, process_article
+from auditor.engine.pipeline import AuditOptions, audit
+from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +236,7 @@ def test_inline_name_tooltip_is_boilerplate_and_other_checks_leave_it(tmp_path, 
 import regex  # noqa: E402
 
 from auditor.checks import boilerplate as bp  # noqa: E402
+from auditor.rules import literals as lit  # noqa: E402
 from auditor.rules import compile_pattern  # noqa: E402
 
 IC = ["ignorecase"]
@@ -261,27 +263,27 @@ def _starts(rx, chars):
 
 def test_first_class_of_handwritten_patterns():
     # optional prefix: the match starts with "the" or straight with "reuters"
-    assert _starts(bp.first_class("(?:the )?reuters", IC), "tTrRxX ") == set("tTrR")
-    assert _starts(bp.first_class("(?:the )?reuters", []), "tTrRxX ") == set("tr")
-    assert _starts(bp.first_class(r"(a)\1", []), "ab") == {"a"}
+    assert _starts(lit.first_class("(?:the )?reuters", IC), "tTrRxX ") == set("tTrR")
+    assert _starts(lit.first_class("(?:the )?reuters", []), "tTrRxX ") == set("tr")
+    assert _starts(lit.first_class(r"(a)\1", []), "ab") == {"a"}
     # alternation, a class, a repeat that may be absent, a zero-width look-ahead
-    assert _starts(bp.first_class("(?:menu|[0-9]+ comments?|x?home)", IC), "mMhHxX5c") == set("mMhHxX5")
-    assert _starts(bp.first_class(r"(?!The\b)\p{Lu}\p{Ll}+", []), "AÉaé1") == set("AÉ")
+    assert _starts(lit.first_class("(?:menu|[0-9]+ comments?|x?home)", IC), "mMhHxX5c") == set("mMhHxX5")
+    assert _starts(lit.first_class(r"(?!The\b)\p{Lu}\p{Ll}+", []), "AÉaé1") == set("AÉ")
     # whatever cannot be bounded counts as "may start with anything"
     for pat in (".{0,40}x", "(?:a|)b?", "x*", r"(a?)\1b", "(?i:a)b", "(?:ab){e<=1}", "[[:alpha:]]+", r"\X"):
-        assert bp.first_class(pat, []) is None, pat
-    assert bp.first_class("abc", ["dotall"]) is None
+        assert lit.first_class(pat, []) is None, pat
+    assert lit.first_class("abc", ["dotall"]) is None
 
 
 def test_required_literals_of_handwritten_patterns():
-    assert bp.required_literals(r".{0,240}\b(?:by signing up|you can unsubscribe)\b.*", IC) == \
+    assert lit.required_literals(r".{0,240}\b(?:by signing up|you can unsubscribe)\b.*", IC) == \
         ("by signing up", "you can unsubscribe")
-    assert bp.required_literals(".{0,120}\\ball rights RESERVED\\.?", IC) == ("all rights reserved",)
-    assert bp.required_literals("(?:a|)xyz?", IC) is None            # "xy" is too short
-    assert bp.required_literals("(?:abcd|)efg", IC) == ("efg",)
-    assert bp.required_literals("(?:[Ee]ditor|[Ww]riter)", []) == ("ditor", "riter")
-    assert bp.required_literals("Énorme", IC) is None                 # ignorecase: ASCII only
-    assert bp.required_literals("Énorme", []) == ("Énorme",)
+    assert lit.required_literals(".{0,120}\\ball rights RESERVED\\.?", IC) == ("all rights reserved",)
+    assert lit.required_literals("(?:a|)xyz?", IC) is None            # "xy" is too short
+    assert lit.required_literals("(?:abcd|)efg", IC) == ("efg",)
+    assert lit.required_literals("(?:[Ee]ditor|[Ww]riter)", []) == ("ditor", "riter")
+    assert lit.required_literals("Énorme", IC) is None                 # ignorecase: ASCII only
+    assert lit.required_literals("Énorme", []) == ("Énorme",)
 
 
 SPECS = [("(?:the )?reuters contributed", IC), ("menu|navigation", IC), (".{0,40}x marks", IC),

@@ -7,7 +7,7 @@ import pytest
 
 from ci_util import CI_FIXTURES, check
 
-from auditor.incoming import GitError, changed_files
+from auditor.gate.incoming import GitError, changed_files
 
 def git(repo, *args):
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,

@@ -1,6 +1,6 @@
 from auditor.checks import ArticleContext, load_all
 from auditor.ingest.textfile import parse
-from auditor.pipeline import process_article
+from auditor.engine.stage import process_article
 
 
 def article(text, name="t.txt"):

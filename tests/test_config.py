@@ -5,7 +5,7 @@ import pytest
 
 from ci_util import check, cli, corpus
 
-from auditor.config import ConfigError, apply_to_ruleset, find_config, load_config
+from auditor.gate.config import ConfigError, apply_to_ruleset, find_config, load_config
 from auditor.rules import load_ruleset
 
 

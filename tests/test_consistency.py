@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from auditor.checks.consistency import _Text, find_mentions, find_names
-from auditor.kb import get_kb
+from auditor.knowledge.kb import get_kb
 from auditor.model import Article, Line
-from auditor.pipeline import audit
+from auditor.engine.pipeline import audit
 from auditor.rules import load_ruleset
 
 from conftest import FIXTURES, SEEDS, run_cli, validate_report

@@ -3,7 +3,7 @@ import datetime as dt
 
 import jsonschema
 
-from auditor.dates import Constraint, infer, parse_date, scan
+from auditor.knowledge.dates import Constraint, infer, parse_date, scan
 from auditor.model import Article, Line
 
 from conftest import REPORT_SCHEMA

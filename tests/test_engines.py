@@ -3,7 +3,7 @@ import json
 
 from auditor.ingest import IngestOptions, plan_units, read_unit, iter_sources
 from auditor.model import Article
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 
 from conftest import FIXTURES, SEEDS, validate_report
 
@@ -66,7 +66,7 @@ def test_a_failing_check_is_an_error_for_that_article_and_the_run_goes_on(rulese
 def test_step_timings_name_every_step_and_change_nothing(ruleset, monkeypatch):
     import pickle
     from auditor.checks import REGISTRY, ArticleCheck, load_all
-    from auditor.pipeline import process_article
+    from auditor.engine.stage import process_article
     reg = load_all()
     arts = [a for a in iter_sources([str(SEEDS)], IngestOptions()) if isinstance(a, Article)]
     plain = [process_article(a, ruleset) for a in arts]
@@ -105,7 +105,7 @@ def test_run_timings_are_gathered_from_every_engine_and_change_nothing(ruleset):
 
 def test_dask_groups_band_keys_by_a_shuffle_with_the_same_clusters(ruleset):
     """Real BBC near-duplicates: candidates grouped on the cluster give the local engine's report."""
-    from auditor.dask_engine import run_units
+    from auditor.engine.dask_engine import run_units
     bbc = str(FIXTURES / "duplicates" / "bbc")
     local = audit([bbc], ruleset, AuditOptions(jobs=1))
     assert any(c.kind == "near-duplicate" for c in local.clusters)
@@ -146,7 +146,7 @@ def test_what_the_main_process_holds_is_frozen_during_the_run_and_handed_back(ru
     generations as they come (gc.freeze) and handed back when the audit ends; a caller that
     froze objects itself keeps them frozen, and the audit freezes nothing of its own then."""
     import gc
-    from auditor import pipeline
+    from auditor.engine import pipeline
     monkeypatch.setattr(pipeline, "FREEZE_EVERY", 2)
     seen: list[int] = []
     plain = report(ruleset, jobs=1)

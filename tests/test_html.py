@@ -298,7 +298,7 @@ def tree(out: Path) -> dict[str, bytes]:
 def audited(ruleset):
     """A real audit of the seeds and fixture articles: entries and findings in the pipeline's
     spools, near-duplicate clusters among them."""
-    from auditor.pipeline import AuditOptions, audit
+    from auditor.engine.pipeline import AuditOptions, audit
     from conftest import SEEDS
     return audit([str(SEEDS), str(FIX / "articles"), str(FIX.parent / "duplicates" / "bbc")],
                  ruleset, AuditOptions(jobs=1))

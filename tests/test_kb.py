@@ -3,8 +3,8 @@ import datetime as dt
 
 import yaml
 
-from auditor.kb import KB, get_kb, parse_kb_date
-from auditor.kb_import import import_ifg_ministers, import_us_executive
+from auditor.knowledge.kb import KB, get_kb, parse_kb_date
+from auditor.knowledge.kb_import import import_ifg_ministers, import_us_executive
 from auditor.rules import load_dir, load_ruleset, validate_pack
 
 from conftest import FIXTURES, run_cli

@@ -12,7 +12,7 @@ import pytest
 
 from auditor.checks import _sketch as sk
 from auditor.checks import nearduplicates as nd
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

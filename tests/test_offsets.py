@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import main
-from auditor.fields import localise_finding
+from auditor.engine.fields import localise_finding
 from auditor.ingest import IngestOptions
 from auditor.ingest.jsonfile import record_to_article
 from auditor.model import PLAIN_FIELDS, AuditResult, FieldMap, Finding, Severity

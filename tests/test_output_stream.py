@@ -7,7 +7,7 @@ import pytest
 
 from auditor.output import stream_atomic
 from auditor.output.json import chunks, dumps
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 
 from conftest import SEEDS, spooled_result, watch_findings
 

@@ -1,8 +1,8 @@
 import io
 
 from auditor.ingest import IngestOptions
-from auditor.pipeline import AuditOptions, audit
-from auditor.progress import estimate_total, make_progress
+from auditor.engine.pipeline import AuditOptions, audit
+from auditor.engine.progress import estimate_total, make_progress
 
 from conftest import FIXTURES, SEEDS, run_cli
 

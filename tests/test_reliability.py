@@ -3,8 +3,9 @@ import json
 
 from auditor.ingest.textfile import parse
 from auditor.model import Finding, Severity
-from auditor.pipeline import AuditOptions, audit, process_article
-from auditor.reliability import score
+from auditor.engine.pipeline import AuditOptions, audit
+from auditor.engine.stage import process_article
+from auditor.engine.reliability import score
 from auditor.rules import load_ruleset
 
 from conftest import SEEDS, run_cli, validate_report

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from auditor.checks import reuse
-from auditor.pipeline import AuditOptions, audit
+from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ import os
 import shutil
 
 from auditor.ingest import IngestOptions, iter_sources
-from auditor.pipeline import AuditOptions, audit
-from auditor.prepare import locate_headline
+from auditor.engine.pipeline import AuditOptions, audit
+from auditor.ingest.prepare import locate_headline
 from auditor.spool import ArticleSpool, Spool, pack, unpack
 
 from conftest import SEEDS

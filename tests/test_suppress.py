@@ -4,7 +4,7 @@ import json
 from ci_util import check, corpus
 from conftest import validate_report
 
-from auditor.suppress import parse_marker
+from auditor.ingest.markers import parse_marker
 
 REPEATED = "The city council approved a budget of two million euros for parks on Tuesday evening."
 OTHER = "Officials said the money would be spent over three years on paths, trees and playgrounds."

@@ -8,11 +8,17 @@ iterates the registry and never names a check.
 * A **corpus check** has ``fingerprint(article, ctx)``, run in the per-article
   stage and returning something small and picklable, and
   ``run(items, cctx) -> CorpusOutput`` run once over all fingerprints.
+
+A corpus check reaches an archive of articles seen before only through
+``cctx.archive`` (an ``ArchiveReader``, or None): the engine opens it
+(``auditor.archive.open_reader``) and closes it after the corpus stage, so
+no check imports the archive (the archive imports the checks, for their
+fingerprints).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 from ..model import Article, Cluster, Finding, IngestError
 from ..rules import RuleSet
@@ -33,6 +39,21 @@ class CorpusItem:
     fingerprint: Any
 
 
+class ArchiveReader(Protocol):
+    """What the corpus checks read from an archive (``auditor.archive.store`` implements it).
+
+    Keys are the archive's integer article keys; ``get`` returns archived articles with
+    ``id``, ``path``, ``published``, ``n_passages``, ``article()`` (the Article rebuilt) and
+    ``context(ruleset)`` (its sketch context)."""
+
+    def lookup_band_keys(self, keys: Sequence[int]) -> list[tuple[int, int]]: ...
+    def lookup_headline_keys(self, keys: Sequence[int]) -> list[tuple[int, int]]: ...
+    def lookup_passages(self, hashes: Sequence[int]) -> list[tuple[int, int]]: ...
+    def line_counts(self, outlet: str | None, hashes: Sequence[int]) -> dict[int, int]: ...
+    def signatures(self, keys: Sequence[int]) -> dict[int, Any]: ...
+    def get(self, keys: Sequence[int]) -> dict[int, Any]: ...
+
+
 @dataclass
 class CorpusContext:
     ruleset: RuleSet
@@ -40,31 +61,15 @@ class CorpusContext:
     options: dict[str, Any] = field(default_factory=dict)
     # Optional: chosen articles with the per-article data the sketches used ({id: (article,
     # data)}, data holding ``boilerplate_lines`` and ``headline_repeats``), from the spool the
-    # pipeline keeps (auditor.spool); see ``prepared_articles``.
+    # pipeline keeps (auditor.spool); see ``auditor.checks._prepared``.
     prepared: Callable[[Iterable[str]], dict[str, tuple[Article, dict[str, Any]]]] | None = None
     # Optional: ``map(fn, items)`` that may run ``fn`` in other processes (forked from this
     # one, so ``fn`` may be a closure over the stage's state), results in the items' order;
     # see ``parallel_map``.
     map: Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]] | None = None
-
-
-def prepared_articles(cctx: CorpusContext, ids: Iterable[str]) -> dict[str, tuple[Article, ArticleContext]]:
-    """{id: (article, context)} for the chosen articles, each context holding the headline
-    reprints and boilerplate lines of the per-article stage: from the spool when the pipeline
-    kept one (no second reading, no second boilerplate scan), else read again and scanned."""
-    from .nearduplicates import sketch_context
-    want = list(dict.fromkeys(ids))
-    out: dict[str, tuple[Article, ArticleContext]] = {}
-    if cctx.prepared is not None:
-        for aid, (art, data) in cctx.prepared(want).items():
-            ctx = ArticleContext(ruleset=cctx.ruleset, record=art.record())
-            ctx.data.update(data)
-            out[aid] = (art, ctx)
-    rest = [i for i in want if i not in out]
-    if rest:
-        for aid, art in cctx.load(rest).items():
-            out[aid] = (art, sketch_context(art, cctx.ruleset))
-    return out
+    # The archive of articles seen before (``--archive``), opened by the engine; None without.
+    # ``options["archive"]`` keeps its path, for the findings' evidence.
+    archive: ArchiveReader | None = None
 
 
 def parallel_map(cctx: CorpusContext, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
@@ -75,17 +80,6 @@ def parallel_map(cctx: CorpusContext, fn: Callable[[Any], Any], items: Iterable[
     if cctx.map is None:
         return map(fn, items)
     return iter(cctx.map(fn, items))
-
-
-def iter_prepared(cctx: CorpusContext, ids: Iterable[str],
-                  batch: int = 256) -> Iterator[tuple[str, Article, ArticleContext]]:
-    """``prepared_articles`` a batch at a time, so that only ``batch`` articles are in memory."""
-    want = list(dict.fromkeys(ids))
-    for k in range(0, len(want), batch):
-        got = prepared_articles(cctx, want[k:k + batch])
-        for aid in want[k:k + batch]:
-            if aid in got:
-                yield aid, *got[aid]
 
 
 @dataclass

@@ -28,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from ..rules import RulePackError, RuleSet, compile_pattern
+from ..rules import RulePackError, RuleSet, compile_pattern, literals
 
 KIND = "boilerplate-model"
 
@@ -100,19 +100,18 @@ class ClassEntry:
 
 
 def _cue(pattern: str, flags: list[str], rx) -> Cue:
-    from . import boilerplate as bp          # it imports this module: only here, at load time
     lits = first = None
     if set(flags) <= {"ignorecase"}:
-        lits = bp.required_literals(pattern, flags)
-        parsed = bp._parse(pattern, flags)
-        if parsed is not None and len(parsed[0]) and parsed[0][0] == (bp._sre.AT, bp._sre.AT_BEGINNING):
-            first = bp.first_class(pattern, flags)
+        lits = literals.required_literals(pattern, flags)
+        parsed = literals._parse(pattern, flags)
+        if parsed is not None and len(parsed[0]) and \
+                parsed[0][0] == (literals._sre.AT, literals._sre.AT_BEGINNING):
+            first = literals.first_class(pattern, flags)
     return Cue(rx, lits, "ignorecase" in flags, first)
 
 
 def _fold_special():
-    from .boilerplate import _FOLD_SPECIAL
-    return _FOLD_SPECIAL
+    return literals._FOLD_SPECIAL
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Names, titles and dates against the knowledge base and against each other.
 
 * ``consistency.date`` (order 5, no findings): finds people named with titles,
-  infers the publication date (:mod:`auditor.dates`) from metadata, the text and
+  infers the publication date (:mod:`auditor.knowledge.dates`) from metadata, the text and
   the tenures those titles imply, and writes it to ``ctx.record["published"]``
-  (``ctx.data["published"]`` keeps the :class:`~auditor.dates.Published`).
+  (``ctx.data["published"]`` keeps the :class:`~auditor.knowledge.dates.Published`).
 * ``consistency.title``: a title the person never held ("Prime Minister Zelensky").
 * ``consistency.title-date``: a title not held at the article's date or window
   ("former President" for a sitting president, "President-elect" after the inauguration).
@@ -14,7 +14,7 @@
 * ``consistency.style``: a form the configured house style replaces.
 
 Everything named (people, posts, title phrases, places, preferred forms) comes from
-the ``kb-*`` and ``house-style`` rule packs; see :mod:`auditor.kb`.
+the ``kb-*`` and ``house-style`` rule packs; see :mod:`auditor.knowledge.kb`.
 """
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ from typing import Any
 
 import regex
 
-from ..dates import Constraint, Published, infer, scan
-from ..kb import FAR_FUTURE, FAR_PAST, KB, Tenure, Words, WordScanner, article_words, get_kb
-from ..model import Article, Finding
-from ..rules import search
+from ..knowledge.dates import Calendar, Constraint, Published, calendar, infer, scan
+from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, get_kb
+from ..model import Article, Finding, Severity
+from ..rules.wordscan import Words, WordScanner, article_words
 from ..text import normalise
 from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
 from .declarations import Family, Rule, declare
@@ -71,15 +71,6 @@ FAMILY = Family(
              'or with another part of the corpus. Check it.'))
 RULES = declare(FAMILY, TITLE, TITLE_DATE, TITLE_CONFLICT, VARIANT, STYLE)
 CURRENT, FORMER, ELECT = "current", "former", "elect"
-_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "gen", "general", "lt", "col",
-               "colonel", "admiral", "adm", "president", "minister", "secretary", "chancellor", "premier",
-               "leader", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "the", "former",
-               "acting", "then", "new", "elect", "says", "said", "told", "and", "but", "as", "when",
-               "while", "after", "before", "with", "by", "for", "to", "from", "of", "that", "if",
-               "why", "how", "what", "who", "where", "because", "since", "under", "against", "on", "in",
-               "at", "about", "between", "senator", "sen", "rep", "governor", "gov", "mayor", "king",
-               "queen", "prince", "pm", "vp", "ambassador", "envoy", "commander", "director", "deputy",
-               "vice", "foreign", "defence", "defense", "prime", "state", "also", "both", "even", "only"}
 
 
 # -- mentions ---------------------------------------------------------------------------
@@ -124,8 +115,10 @@ def _fold(s: str) -> str:
 class _Text:
     """Normalised text (quotes, dashes, spaces) with spans mapped back to the original."""
 
-    def __init__(self, article: Article, data: dict[str, Any] | None = None):
+    def __init__(self, article: Article, data: dict[str, Any] | None = None,
+                 cal: Calendar | None = None):
         self.article = article
+        self.calendar = cal             # the date patterns (kb-words pack); None: the defaults
         self.norm = normalise(article.text, strip=False)
         self.text = self.norm.text
         self._words: Words | None = None
@@ -174,7 +167,7 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
             if prev and prev.group(1).endswith(".") and len(prev.group(1)) > 3:
                 prev = None                       # the end of the previous sentence
             if prev and prev.group(1)[:1].isupper() and prev.group(1).rstrip(".").casefold().rstrip(
-                    "'s") not in _HONORIFICS and not kb.jurisdiction_of(prev.group(1)):
+                    "'s") not in kb.honorifics and not kb.jurisdiction_of(prev.group(1)):
                 if prev.group(1).rstrip(".").casefold() not in kb.core_words:
                     continue                      # "Ivanka Trump", "Liz Cheney": another person
             cands = [nf for nf in forms if nf.kind == "family"]
@@ -263,7 +256,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             q = _QUALIFIER.search(text[max(0, m.start() - 30):m.start()])
             if q and not (q.group(1).endswith(".") and len(q.group(1)) > 3) and \
                     "\n" not in tx.article.text[slice(*tx.orig(m.start() - len(q.group(2)), m.start()))] and \
-                    q.group(1).casefold() not in _HONORIFICS and not kb.jurisdiction_of(q.group(1)):
+                    q.group(1).casefold() not in kb.honorifics and not kb.jurisdiction_of(q.group(1)):
                 continue
         t_start, t_end = m.start(), m.end()
         # pair with a name to the right ("Russian President Vladimir Putin")
@@ -417,7 +410,7 @@ def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[
     e = min(e_candidates) if e_candidates else len(text)
     sent = text[s:e]
     out = []
-    for dm in scan(sent):
+    for dm in scan(sent, tx.calendar):
         if dm.kind == "full":
             out.append((dm.value, dm.value))
         elif dm.kind == "month-year":
@@ -519,7 +512,7 @@ def _state(ctx: ArticleContext) -> _State | None:
 @REGISTRY.article("consistency.date", order=5)
 def publication_date(article: Article, ctx: ArticleContext):
     kb = get_kb(ctx.ruleset)
-    tx = _Text(article, ctx.data)
+    tx = _Text(article, ctx.data, calendar(ctx.ruleset))
     names = find_names(tx, kb)
     mentions = find_mentions(tx, kb, names)
     strong, weak_by = [], []
@@ -535,7 +528,7 @@ def publication_date(article: Article, ctx: ArticleContext):
             strong.append(Constraint(ivs[0][0], ivs[0][1], label, s, e, key=i))
         else:
             weak_by.append([Constraint(lo, hi, label, s, e, key=i, strong=False) for lo, hi in ivs])
-    pub = infer(article, strong)
+    pub = infer(article, strong, cal=tx.calendar)
     if pub.value is None and weak_by and pub.base_window:
         a, b = pub.base_window
         weak = []
@@ -543,7 +536,7 @@ def publication_date(article: Article, ctx: ArticleContext):
             ok = [c for c in alts if c.lo <= b and c.hi >= a]
             if ok:
                 weak.append(ok[-1])
-        pub = infer(article, strong, weak=weak)
+        pub = infer(article, strong, weak=weak, cal=tx.calendar)
     ctx.data["published"] = pub
     ctx.data["consistency"] = _State(kb, tx, names, mentions, pub)
     ctx.record["published"] = pub.to_record()
@@ -918,7 +911,6 @@ def _corpus_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
 
 def _finding_from_span(rule: str, severity: str, span: dict, message: str, related: list[dict],
                        evidence: dict) -> Finding:
-    from ..model import Severity
     return Finding(rule, Severity.parse(severity), span["article"], span["line"], span["column"],
                    span["start"], span["end"], span["text"], message, related, evidence)
 

@@ -77,11 +77,9 @@ def declare(*items: Rule | Family) -> tuple[Rule, ...]:
 
 
 def load() -> None:
-    """Import every module that declares rules: the check families and the suppression stage."""
+    """Import every module that declares rules: the check families (suppression's among them)."""
     from . import load_all
     load_all()
-    import importlib
-    importlib.import_module("auditor.suppress")
 
 
 def get(rule_id: str) -> Rule | None:

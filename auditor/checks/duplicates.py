@@ -11,7 +11,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 from rapidfuzz.process import extractOne
 
-from ..model import Article, Finding
+from ..model import HEADLINE_REPEATS, Article, Finding
 from ..text import norm_key, norm_keys
 from . import REGISTRY, ArticleContext
 from .declarations import Family, Rule, declare
@@ -80,7 +80,7 @@ def headline_repeated(article: Article, ctx: ArticleContext):
                 f"{head.file_line} ({how}).",
                 related=[article.span(head.start, head.end)],
                 evidence={"similarity": round(score, 1), "headline_line": head.file_line}))
-            ctx.data.setdefault("headline_repeats", set()).add(ln.index)
+            ctx.data.setdefault(HEADLINE_REPEATS, set()).add(ln.index)
     return out
 
 
@@ -92,7 +92,7 @@ def repeated_lines(article: Article, ctx: ArticleContext):
     s = ctx.ruleset.settings(KIND)
     threshold = s.get("line_similarity", 92)
     min_fuzzy = s.get("min_fuzzy_chars", 40)
-    skip = set(ctx.data.get("headline_repeats", ()))
+    skip = set(ctx.data.get(HEADLINE_REPEATS, ()))
     if article.title_line is not None:
         skip.add(article.title_line)
     seen: dict[str, int] = {}          # exact key -> index of first line

@@ -20,16 +20,18 @@ The plain functions ``body_shingles``, ``signature``, ``band_keys``, ``verify`` 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..model import Article, Cluster, Finding, Severity
-from ..rules import RuleSet
+from ..model import BOILERPLATE_LINES, HEADLINE_REPEATS, Article, Cluster, Finding, Severity
+from ..rules import RuleSet, load_ruleset
 from ..text import norm_key
-from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, prepared_articles
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
+from ._prepared import prepared_articles
 from . import _sketch as sk
 from .declarations import Rule, declare
 
@@ -58,29 +60,46 @@ RULES = declare(NEAR_ARTICLE, HEADLINE_CORPUS, ARCHIVED)
 
 @dataclass(frozen=True)
 class Params:
-    shingle_size: int = 5
-    num_perm: int = 128
-    bands: int = 32
-    rows: int = 4
-    seed: int = 1
-    threshold: float = 0.7
-    prefilter_margin: float = 0.3
-    min_shingles: int = 15
-    head_similarity: float = 92
-    head_min_tokens: int = 3
-    head_max_tokens: int = 30
+    """The check's settings, read from the ``nearduplicates`` pack (rules/nearduplicates.yaml
+    holds the defaults: the default pack is always loaded under a user's, settings merged key
+    by key, so no default is written here)."""
+    shingle_size: int
+    num_perm: int
+    bands: int
+    rows: int
+    seed: int
+    threshold: float
+    prefilter_margin: float
+    min_shingles: int
+    head_similarity: float
+    head_min_tokens: int
+    head_max_tokens: int
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
         s = ruleset.settings(KIND)
         h = s.get("headline") or {}
-        p = cls(int(s.get("shingle_size", 5)), int(s.get("num_perm", 128)), int(s.get("bands", 32)),
-                int(s.get("rows", 4)), int(s.get("seed", 1)), float(s.get("threshold", 0.7)),
-                float(s.get("prefilter_margin", 0.3)), int(s.get("min_shingles", 15)),
-                float(h.get("similarity", 92)), int(h.get("min_tokens", 3)), int(h.get("max_tokens", 30)))
+        try:
+            p = cls(int(s["shingle_size"]), int(s["num_perm"]), int(s["bands"]), int(s["rows"]),
+                    int(s["seed"]), float(s["threshold"]), float(s["prefilter_margin"]),
+                    int(s["min_shingles"]), float(h["similarity"]), int(h["min_tokens"]),
+                    int(h["max_tokens"]))
+        except KeyError as e:
+            raise ValueError(f"nearduplicates: the rule packs give no setting {e.args[0]!r} "
+                             f"(the default pack, rules/nearduplicates.yaml, has them all)") from None
         if p.bands * p.rows > p.num_perm:
             raise ValueError(f"nearduplicates: bands x rows ({p.bands}x{p.rows}) exceeds num_perm {p.num_perm}")
         return p
+
+    @classmethod
+    def defaults(cls) -> "Params":
+        """The settings of the default packs alone (read once)."""
+        return _default_params()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_params() -> Params:
+    return Params.from_ruleset(load_ruleset([]))
 
 
 def entry(ruleset: RuleSet, eid: str) -> dict | None:
@@ -91,24 +110,13 @@ def entry(ruleset: RuleSet, eid: str) -> dict | None:
 
 
 # -- per-article pieces (plain functions) ---------------------------------------------------
-def sketch_context(article: Article, ruleset: RuleSet) -> ArticleContext:
-    """The context the per-article stage would have built for the sketch: headline reprints
-    and boilerplate lines known (used when an article is re-read in the corpus stage)."""
-    from .boilerplate import boilerplate_lines
-    from .duplicates import headline_repeated
-    ctx = ArticleContext(ruleset=ruleset, record=article.record())
-    headline_repeated(article, ctx)
-    boilerplate_lines(article, ctx)
-    return ctx
-
-
 def body_token_hashes(article: Article, ctx: ArticleContext) -> np.ndarray:
     """uint64 token hashes of the body in text order, without headline, lines before it,
     headline reprints and boilerplate lines. Cached in ``ctx.data``."""
     th = ctx.data.get("sketch_token_hashes")
     if th is not None:
         return th
-    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    skip = set(ctx.data.get(BOILERPLATE_LINES, ())) | set(ctx.data.get(HEADLINE_REPEATS, ()))
     if article.title_line is not None:
         skip.add(article.title_line)
     body = "\n".join(ln.text for ln in article.lines[article.body_start:] if ln.index not in skip)
@@ -121,14 +129,17 @@ def body_shingles(article: Article, ctx: ArticleContext, k: int) -> np.ndarray:
     return sk.shingle_hashes(body_token_hashes(article, ctx), k)
 
 
-def signature(tokens: Sequence[str] | np.ndarray, params: Params = Params(), *,
+def signature(tokens: Sequence[str] | np.ndarray, params: Params | None = None, *,
               shingled: bool = False) -> np.ndarray:
-    """MinHash signature (uint32[num_perm]) of a token list, or of shingle hashes if ``shingled``."""
+    """MinHash signature (uint32[num_perm]) of a token list, or of shingle hashes if ``shingled``
+    (``params``: the default packs' settings unless given)."""
+    params = params or Params.defaults()
     sh = tokens if shingled else sk.shingle_hashes(tokens, params.shingle_size)
     return sk.hasher(params.num_perm, params.seed).signature(sh)
 
 
-def band_keys(sig: np.ndarray, params: Params = Params()) -> list[int]:
+def band_keys(sig: np.ndarray, params: Params | None = None) -> list[int]:
+    params = params or Params.defaults()
     return sk.band_keys(sig, params.bands, params.rows)
 
 
@@ -240,7 +251,7 @@ def near_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     if ent is not None and ruleset.rule_enabled(NEAR_ARTICLE.id):
         _near(records, fps, p, ent, cctx, out)
     aent = entry(ruleset, "archived")
-    if aent is not None and ruleset.rule_enabled(ARCHIVED.id) and cctx.options.get("archive"):
+    if aent is not None and ruleset.rule_enabled(ARCHIVED.id) and cctx.archive is not None:
         _archived(records, fps, p, aent, cctx, out)
     hent = entry(ruleset, "headline-corpus")
     if hent is not None and ruleset.rule_enabled(HEADLINE_CORPUS.id):
@@ -340,8 +351,7 @@ def _clustered(records, pairs, similarity, kind: str, out: CorpusOutput):
 
 def _archived(records, fps, p: Params, ent: dict, cctx: CorpusContext, out: CorpusOutput) -> None:
     """Incoming articles against the archive: band-key lookups, estimate filter, exact Jaccard."""
-    from ..archive import store_for
-    store = store_for(cctx.options, cctx.ruleset)
+    store = cctx.archive
     if store is None:
         return
     by_key: dict[int, list[int]] = {}

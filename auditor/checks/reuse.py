@@ -24,12 +24,12 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from ..model import Article, Finding, Severity
+from ..model import BOILERPLATE_LINES, HEADLINE_REPEATS, Article, Finding, Severity
 from ..rules import RuleSet
 from ..spool import Spool
 from ..text import sentences
-from . import (REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, iter_prepared,
-               parallel_map, prepared_articles)
+from . import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput, parallel_map
+from ._prepared import iter_prepared, prepared_articles
 from . import _sketch as sk
 from .boilerplate import RECURRING
 from .declarations import Family, Rule, declare
@@ -164,7 +164,7 @@ class Units:
 
 
 def sentence_units(article: Article, ctx: ArticleContext, min_words: int) -> Units:
-    skip = set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ()))
+    skip = set(ctx.data.get(BOILERPLATE_LINES, ())) | set(ctx.data.get(HEADLINE_REPEATS, ()))
     if article.title_line is not None:
         skip.add(article.title_line)
     u = Units([], [], [], [])
@@ -269,7 +269,7 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
     ent = next((e for e in ruleset.entries(KIND) if e["id"] == "passage"), None)
     if ent is None or not ruleset.rule_enabled(PASSAGE.id):
         return out
-    if cctx.options.get("archive"):
+    if cctx.archive is not None:
         _against_archive(items, cctx, ent, out)
     if len(items) < 2:
         return out
@@ -423,8 +423,7 @@ def outlet_furniture(found: list[Finding], outlets: dict[str, str], min_articles
 
 def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, out: CorpusOutput) -> None:
     """Passages of incoming articles standing in archived ones (findings on the incoming side)."""
-    from ..archive import store_for
-    store = store_for(cctx.options, cctx.ruleset)
+    store = cctx.archive
     if store is None:
         return
     p = Params.from_ruleset(cctx.ruleset)

@@ -7,6 +7,7 @@ from typing import Iterable
 
 from ..model import Article, IngestError, Line
 from ..text import split_lines
+from ..text import norm_key
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -95,7 +96,6 @@ def make_lines(text: str, start: int = 0, first_file_line: int = 1,
 
 def headline_index(lines: Iterable[Line], title: str | None) -> int | None:
     """Index of the line holding ``title`` among the first lines, if it is there."""
-    from ..text import norm_key
     if not title:
         return None
     key = norm_key(title)

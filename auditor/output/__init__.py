@@ -1,18 +1,21 @@
 """Renderers: one module per output format, each a pure rendering of an AuditResult.
 
 Every renderer has a ``name`` and ``render(result, destination)``; it is
-registered in ``RENDERERS``. ``write_atomic`` is the one helper that writes
-files: it writes a temporary file beside the target and renames it, so a crash
-never leaves half a report.
+registered in ``RENDERERS``. Files are written through ``auditor.files``
+(``write_atomic``, ``stream_atomic``: a temporary file beside the target, then a
+rename, so a crash never leaves half a report); they are re-exported here for the
+renderers.
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from typing import IO, Callable, Protocol
 
+from ..files import stream_atomic, write_atomic
 from ..model import AuditResult
+
+__all__ = ["Renderer", "RENDERERS", "register", "emit", "get", "names", "stream_atomic",
+           "write_atomic"]
 
 
 class Renderer(Protocol):
@@ -31,38 +34,6 @@ RENDERERS: dict[str, Renderer] = {}
 def register(renderer: Renderer) -> Renderer:
     RENDERERS[renderer.name] = renderer
     return renderer
-
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def write_atomic(path: str, data: "str | bytes") -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    if isinstance(data, str):
-        stream_atomic(path, lambda fh: fh.write(data))
-    else:
-        stream_atomic(path, lambda fh: fh.buffer.write(data))
-
-
-def stream_atomic(path: str, produce: Callable[[IO[str]], None]) -> None:
-    """Run ``produce`` on a UTF-8 text stream into a temporary file beside ``path``, then
-    rename it to ``path``: the report is written piece by piece (never held whole in memory)
-    and a crash never leaves half of it."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=folder)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)     # mkstemp makes 0600; a report is read by others too
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            produce(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def emit(destination: "str | IO[str] | None", produce: Callable[[IO[str]], None]) -> None:

@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from ..checks import declarations
+from ..engine.finding_keys import ensure_fingerprint
 from ..model import AuditResult, Finding, IngestError, Severity
 
 # error kinds that do not mean an input was left unread (the article was still audited, or the
@@ -58,7 +59,7 @@ def at_or_above(f: Finding, level: str) -> bool:
 
 def ordinal_fingerprints(findings: list[Finding]) -> dict[int, str]:
     """id(finding) -> fingerprint with an occurrence number, unique within the run."""
-    from ..baseline import ensure_fingerprint
+
     seen: dict[tuple[str, str], int] = {}
     out = {}
     for f in findings:

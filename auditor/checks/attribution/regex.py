@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Any, Iterable
 
-from ...kb import Words, article_words
+from ...rules.wordscan import Words, article_words
 from ...rules import REGEX_TIMEOUT, RegexTimeout, compile_pattern, finditer, search
 
 

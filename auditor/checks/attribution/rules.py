@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...kb import WordScanner
+from ...rules.wordscan import WordScanner
 from ...rules import RuleSet
 from .regex import _SCANNED, _Prefilter, compile_fast, prefilter, union, _full
 

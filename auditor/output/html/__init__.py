@@ -33,10 +33,13 @@ import jinja2
 from markupsafe import Markup
 
 from ...model import Article, AuditResult, FieldMap, Finding
-from ...parallel import fork_map
+from ...engine.parallel import fork_map
 from .. import register, write_atomic
 from .highlight import FAMILIES, SEVERITY_RANK, Mark, family_class, highlight, slug, snippet
 from .svg import MARKED, chain_diagram, score_histogram
+from .._ci import rule_help
+from .diff import compare
+from .sources import file_loader
 
 GENERATOR = "auditor-html-report"
 ASSETS = ("report.css", "report.js")
@@ -163,7 +166,6 @@ def _text_loader(result: AuditResult, texts: Any) -> Callable[[list[str]], Mappi
     if texts is None:
         texts = getattr(result, "load", None)
     if texts is None:
-        from .sources import file_loader
         texts = file_loader(result.articles)
     if callable(texts):
         return texts
@@ -182,7 +184,7 @@ def _fields_of(value: Any) -> FieldMap | None:
 
 def page_span(fields: FieldMap | None, field: str | None, start: int, end: int) -> tuple[int, int]:
     """(start, end) in the article's text as the page shows it, of a report span: a JSON
-    record's spans index its title or text (``field``; auditor.fields), the page shows the
+    record's spans index its title or text (``field``; auditor.engine.fields), the page shows the
     text the checks read (the headline line put before a body that lacks it)."""
     if fields is None or field is None:
         return start, end
@@ -348,7 +350,6 @@ class Report:
         body = highlight(text, marks) if state == "ok" else None
         snippets = [snippet(m, f.text) for m, f in zip(marks, findings)] if state != "ok" else None
 
-        from .._ci import rule_help
         entries = []
         for m, f in zip(marks, findings):
             related = []
@@ -461,7 +462,6 @@ class Report:
 
     # -- cluster pages ----------------------------------------------------------------------
     def cluster_context(self, i: int, loaded: Mapping[str, Any]) -> dict[str, Any]:
-        from .diff import compare
         c = self.result.clusters[i]
         page = self.layout.cluster(i, c.kind)
         members = []

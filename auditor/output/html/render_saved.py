@@ -6,6 +6,7 @@ import os
 
 from ...model import AuditResult
 from .sources import file_loader
+from . import HtmlRenderer
 
 FILE_BATCH = 5000
 
@@ -33,7 +34,6 @@ def load_report(path: str) -> AuditResult:
 
 def render_saved(report_json: str, output_dir: str, ruleset=None) -> int:
     """Render ``report_json`` into ``output_dir``; returns the number of article pages."""
-    from . import HtmlRenderer
     result = load_report(report_json)
     base = os.path.dirname(os.path.abspath(report_json))
     loader = file_loader(result.articles, [os.getcwd(), base, os.path.dirname(base)], ruleset)

@@ -3,8 +3,9 @@
 The report JSON keeps no article text, only the findings' spans. To draw the
 findings in place, ``file_loader`` reads the articles again from their
 ``path`` (as given, else relative to the report's folder), the way the audit
-read them: the same reader, inline suppression markers stripped, the headline
-located with the default rule packs. The renderer then checks every finding's
+read them (``auditor.ingest.reread``, the re-read the engine uses too: the same
+readers, inline suppression markers stripped, the headline located, with the
+default rule packs unless given others). The renderer then checks every finding's
 text against the text read; an article whose file is gone or has changed is
 shown with its finding spans only, and the page says so.
 """
@@ -14,7 +15,10 @@ import dataclasses
 import os
 from typing import Any, Callable, Iterable
 
-from ...model import Article, IngestError
+from ...ingest import IngestOptions
+from ...ingest.reread import prepare_article, reread
+from ...model import Article
+from ...rules import load_ruleset
 
 
 def file_loader(records: list[dict[str, Any]], base_dirs: Iterable[str] = (),
@@ -32,44 +36,32 @@ def file_loader(records: list[dict[str, Any]], base_dirs: Iterable[str] = (),
         return next((c for c in candidates if os.path.isfile(c)), None)
 
     def load(ids: Iterable[str]) -> dict[str, Article]:
-        from ...ingest import IngestOptions, plan_units, read_unit
-        from ...prepare import locate_headline
-        from ...suppress import strip_markers
         nonlocal ruleset
         if ruleset is None:
-            from ...rules import load_ruleset
             ruleset = load_ruleset([])
         wanted = set(ids)
-        paths = []
-        for path, members in by_path.items():
-            if wanted.intersection(members):
-                paths.append(path)
         out: dict[str, Article] = {}
         options = IngestOptions()
-        for path in paths:
+        for path, members in by_path.items():
+            if not wanted.intersection(members):
+                continue
             real = locate(path)
             if real is None:
                 continue
             # the k-th article read from a file is the k-th record with that path: ids depend on
             # the folder the audit was given, the order in a file does not
-            members = by_path[path]
             left = len(wanted.intersection(members))
             try:
-                k = 0
-                for unit in plan_units([real], options):
-                    for a in read_unit(unit, options):
-                        if isinstance(a, IngestError):
-                            continue
-                        if k >= len(members) or not left:
-                            break
-                        aid = members[k]
-                        k += 1
-                        if aid in wanted:
-                            a = dataclasses.replace(a, id=aid, path=path)
-                            out[aid] = locate_headline(strip_markers(a)[0], ruleset)
-                            left -= 1
-                    if not left:
-                        break           # the rest of the file holds none of them
+                for k, (_src, a) in enumerate(reread([real], options)):
+                    if k >= len(members):
+                        break
+                    aid = members[k]
+                    if aid in wanted:
+                        a = dataclasses.replace(a, id=aid, path=path)
+                        out[aid] = prepare_article(a, ruleset)
+                        left -= 1
+                        if not left:
+                            break       # the rest of the file holds none of them
             except OSError:
                 continue
         return out

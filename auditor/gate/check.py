@@ -18,13 +18,18 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable
 
+from ..archive import ArchiveError, check_params, open_archive
+from ..engine.pipeline import AuditOptions, audit
+from ..engine.progress import make_progress
+from ..ingest import IngestOptions
+from ..model import AuditResult, Finding, IngestError, Severity
+from ..output import FORMATS, get
+from ..output._ci import is_unreadable
+from ..output.text import summary_line
+from ..rules import RulePackError, RuleSet, load_ruleset
+from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from .config import Config, ConfigError, apply_to_ruleset
-from .ingest import IngestOptions
-from .model import AuditResult, Finding, IngestError, Severity
-from .output import FORMATS
-from .output._ci import is_unreadable
-from .pipeline import AuditOptions, audit
-from .rules import RulePackError, RuleSet, load_ruleset
+from .incoming import GitError, changed_files, restrict
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -82,7 +87,6 @@ def audit_options(jobs: int, engine: str, scheduler: str | None, include, exclud
 
 def checked_archive(path: str, ruleset: RuleSet) -> str:
     """The archive path, once it is known to open and to match the rules (else UsageProblem)."""
-    from .archive import ArchiveError, check_params, open_archive
     try:
         store = open_archive(path, readonly=True)
         try:
@@ -124,7 +128,6 @@ def shown(result: AuditResult, min_severity: str) -> AuditResult:
 
 
 def render(fmt: str, result: AuditResult, destination: "str | IO[str]") -> None:
-    from .output import get
     try:
         if isinstance(destination, str):        # the folder a report goes in (html: the report's)
             folder = destination if fmt == "html" and not destination.endswith(".html") \
@@ -138,12 +141,10 @@ def render(fmt: str, result: AuditResult, destination: "str | IO[str]") -> None:
 
 def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[str], None]) -> int:
     """The whole check; returns the exit code (raises UsageProblem for code 2)."""
-    from .baseline import BaselineError, apply_baseline, read_baseline, write_baseline
     cfg = run.config
     ruleset = build_ruleset(cfg)
     changed = None
     if run.since:
-        from .incoming import GitError, changed_files
         try:
             changed = changed_files(run.since)
         except GitError as e:
@@ -158,7 +159,6 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
                             run.fields, cfg["max_bytes"], stdin=run.stdin)
     if cfg["archive"]:
         options.archive = checked_archive(cfg["archive"], ruleset)
-    from .progress import make_progress
     progress = make_progress(run.paths, options.ingest, cfg["format"] != "text" or bool(cfg["output_file"]))
     options.progress = progress
     try:
@@ -175,7 +175,6 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
     if baseline_entries is not None:
         apply_baseline(result, baseline_entries, baseline_path)
     if changed is not None:
-        from .incoming import restrict
         result = restrict(result, changed)
     result.options.update(fail_on=cfg["fail_on"], min_severity=cfg["min_severity"],
                           allow_unreadable=cfg["allow_unreadable"])
@@ -190,7 +189,6 @@ def run_check(run: CheckRun, echo: Callable[[str], None], echo_err: Callable[[st
         render(fmt_, view, path)
     if cfg["output_file"]:
         render(fmt, view, cfg["output_file"])
-        from .output.text import summary_line
         echo(summary_line(view))
     else:
         render(fmt, view, sys.stdout)

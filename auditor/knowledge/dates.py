@@ -30,37 +30,63 @@ from typing import Any, Iterable
 import regex
 from dateutil import parser as du_parser
 
-from .kb import Words, WordScanner
-from .model import Article
+from ..model import Article
+from ..rules import RuleSet, load_ruleset
+from ..rules.wordscan import Words, WordScanner
 
 D = dt.date
 
-_MONTHS = (r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
-           r"Aug(?:ust|\.)?|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)")
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[5-9][0-9]|20[0-9][0-9])"
-
-# Case-sensitive month names: "may" (modal) and "march" (verb) are never months.
-_FULL = regex.compile(
-    rf"(?<![\w-])(?:(?P<wd1>{_WEEKDAY}),?\s+)?(?:"
-    rf"(?P<m1>{_MONTHS})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"
-    rf"|(?P<d2>{_DAY})\s+(?P<m2>{_MONTHS}),?\s+(?P<y2>{_YEAR})"
-    rf"|(?P<iso>{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])))(?![\w-])")
-_MONTH_YEAR = regex.compile(rf"(?<![\w-])(?P<m>{_MONTHS})\s+(?:of\s+)?(?P<y>{_YEAR})(?![\w-])")
-_YEARLESS = regex.compile(
-    rf"(?<![\w-])(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<m1>{_MONTHS})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{_MONTHS}))"
-    rf"(?![\w-])(?!,?\s+{_YEAR})")
-_RELATIVE = regex.compile(
-    rf"(?<![\w-])(?:(?:last|next|this|past)\s+(?:week|month|year|weekend|{_WEEKDAY})|yesterday|today|tomorrow|"
-    rf"(?:on|last|this)\s+{_WEEKDAY}|earlier\s+this\s+(?:week|month|year))(?![\w-])", regex.IGNORECASE)
 _FUTURE = regex.compile(r"(?<![\w-])(?:will|shall|scheduled|planned|due|expected|next|upcoming|"
                         r"set\s+to|is\s+to|are\s+to|plans?\s+to)(?![\w-])", regex.IGNORECASE)
 _SENT_END = regex.compile(r"[.!?]\s+|\n")
-# each pattern is tried only where one of its first words (a month, weekday, day or year) starts
-_FULL_SCAN, _MONTH_YEAR_SCAN, _YEARLESS_SCAN, _RELATIVE_SCAN = (
-    WordScanner(rx) for rx in (_FULL, _MONTH_YEAR, _YEARLESS, _RELATIVE))
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The date patterns, built from the month and weekday words of the ``kb-words`` pack
+    (``months``: one regex alternative per month, case-sensitive, in calendar order;
+    ``weekdays``: Monday first). Each scanner is tried only where one of its pattern's first
+    words (a month, weekday, day or year) starts."""
+    full: WordScanner
+    month_year: WordScanner
+    yearless: WordScanner
+    relative: WordScanner
+    weekdays: tuple[str, ...]           # casefolded, Monday first (index = date.weekday())
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any]) -> "Calendar":
+        months = "(?:" + "|".join(settings["months"]) + ")"
+        weekdays = list(settings["weekdays"])
+        weekday = "(?:" + "|".join(weekdays) + ")"
+        # Case-sensitive month names: "may" (modal) and "march" (verb) are never months.
+        full = regex.compile(
+            rf"(?<![\w-])(?:(?P<wd1>{weekday}),?\s+)?(?:"
+            rf"(?P<m1>{months})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"
+            rf"|(?P<d2>{_DAY})\s+(?P<m2>{months}),?\s+(?P<y2>{_YEAR})"
+            rf"|(?P<iso>{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])))(?![\w-])")
+        month_year = regex.compile(rf"(?<![\w-])(?P<m>{months})\s+(?:of\s+)?(?P<y>{_YEAR})(?![\w-])")
+        yearless = regex.compile(
+            rf"(?<![\w-])(?:(?P<wd>{weekday}),?\s+)?(?:(?P<m1>{months})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{months}))"
+            rf"(?![\w-])(?!,?\s+{_YEAR})")
+        relative = regex.compile(
+            rf"(?<![\w-])(?:(?:last|next|this|past)\s+(?:week|month|year|weekend|{weekday})|yesterday|today|tomorrow|"
+            rf"(?:on|last|this)\s+{weekday}|earlier\s+this\s+(?:week|month|year))(?![\w-])", regex.IGNORECASE)
+        return cls(WordScanner(full), WordScanner(month_year), WordScanner(yearless),
+                   WordScanner(relative), tuple(w.lower() for w in weekdays))
+
+
+def calendar(ruleset: RuleSet | None = None) -> Calendar:
+    """The calendar of ``ruleset`` (built once per rule set), or of the default packs."""
+    if ruleset is None:
+        return _default_calendar()
+    return ruleset.cached("dates.calendar", lambda: Calendar.from_settings(ruleset.settings("kb-words")))
+
+
+@lru_cache(maxsize=1)
+def _default_calendar() -> Calendar:
+    return calendar(load_ruleset([]))
 
 
 def parse_date(value: Any) -> D | None:
@@ -131,8 +157,10 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return s, (m.start() if m else len(text))
 
 
-def scan(text: str) -> list[DateMention]:
-    """Every date-like expression in ``text`` (offsets into ``text``)."""
+def scan(text: str, cal: Calendar | None = None) -> list[DateMention]:
+    """Every date-like expression in ``text`` (offsets into ``text``); ``cal``: the rule set's
+    calendar (``calendar(ruleset)``), the default packs' unless given."""
+    cal = cal or calendar()
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -145,7 +173,7 @@ def scan(text: str) -> list[DateMention]:
         return bool(_FUTURE.search(text, max(a, s - 60), s))
 
     words = Words(text)
-    for m in _FULL_SCAN.finditer(text, words):
+    for m in cal.full.finditer(text, words):
         try:
             if m.group("iso"):
                 val = D.fromisoformat(m.group("iso"))
@@ -160,7 +188,7 @@ def scan(text: str) -> list[DateMention]:
         taken.append(m.span())
         out.append(DateMention("full", m.start(), m.end(), m.group(0), value=val,
                                future=future_at(*m.span())))
-    for m in _MONTH_YEAR_SCAN.finditer(text, words):
+    for m in cal.month_year.finditer(text, words):
         if not free(*m.span()):
             continue
         try:
@@ -171,7 +199,7 @@ def scan(text: str) -> list[DateMention]:
         taken.append(m.span())
         out.append(DateMention("month-year", m.start(), m.end(), m.group(0), value=val,
                                future=future_at(*m.span())))
-    for m in _YEARLESS_SCAN.finditer(text, words):
+    for m in cal.yearless.finditer(text, words):
         if not free(*m.span()):
             continue
         mon = m.group("m1") or m.group("m2")
@@ -180,11 +208,11 @@ def scan(text: str) -> list[DateMention]:
             mm, dd = _month_day(mon, day, 2000)   # 2000 is a leap year: Feb 29 parses
         except (ValueError, OverflowError):
             continue
-        wd = _WEEKDAYS.index(m.group("wd").lower()) if m.group("wd") else None
+        wd = cal.weekdays.index(m.group("wd").lower()) if m.group("wd") else None
         taken.append(m.span())
         out.append(DateMention("yearless", m.start(), m.end(), m.group(0), month=mm, day=dd,
                                weekday=wd, future=future_at(*m.span())))
-    for m in _RELATIVE_SCAN.finditer(text, words):
+    for m in cal.relative.finditer(text, words):
         if free(*m.span()):
             out.append(DateMention("relative", m.start(), m.end(), m.group(0)))
     out.sort(key=lambda x: x.start)
@@ -278,8 +306,9 @@ def _anchor(m: DateMention, hi: D, lo: D, after: D | None = None) -> D | None:
 
 
 def infer(article: Article, constraints: Iterable[Constraint] = (), today: D | None = None,
-          weak: Iterable[Constraint] = ()) -> Published:
-    """The publication date of ``article`` with its provenance, window and evidence."""
+          weak: Iterable[Constraint] = (), cal: Calendar | None = None) -> Published:
+    """The publication date of ``article`` with its provenance, window and evidence (``cal``:
+    as for ``scan``)."""
     today = today or D.today()
     constraints = list(constraints)
     weak = list(weak)
@@ -290,7 +319,7 @@ def infer(article: Article, constraints: Iterable[Constraint] = (), today: D | N
                "used": True, "provenance": prov}]
         return Published(meta, prov, (meta, meta), ev, [], (meta, meta))
 
-    mentions = scan(article.text)
+    mentions = scan(article.text, cal)
     evidence: list[dict] = []
     lo, hi = dt.date(1900, 1, 1), today
     explicit = [m for m in mentions if m.kind in ("full", "month-year")]

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
-from .archive import SCHEMA_VERSION, ArchiveError, ArchivedArticle, ArchiveRecord
+from .store import SCHEMA_VERSION, ArchiveError, ArchivedArticle, ArchiveRecord
 
 TABLES = ("bands", "headlines", "passages", "lines")
 

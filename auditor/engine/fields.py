@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .model import FieldMap, Finding
+from ..model import FieldMap, Finding
 
 FIELDS = ("title", "text")
 

@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 import yaml
 
-from .rules import RuleSet
+from ..rules import RuleSet
 
 
 def slug(name: str) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 from typing import Iterable
 
-from .ingest import IngestOptions
-from .ingest.common import InputError
-from .ingest import iter_files, reader_for
-from .ingest import jsonfile
+from ..ingest import IngestOptions
+from ..ingest.common import InputError
+from ..ingest import iter_files, reader_for
+from ..ingest import jsonfile
 
 
 def estimate_total(sources: Iterable[str], options: IngestOptions) -> int | None:

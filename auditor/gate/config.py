@@ -22,7 +22,8 @@ from typing import Any, Mapping
 
 import jsonschema
 
-from .ingest import DEFAULT_MAX_BYTES
+from ..ingest import DEFAULT_MAX_BYTES
+from ..rules import validate_merged
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -218,7 +219,6 @@ def _rel(base: str, p: str) -> str:
 # -- applying to a rule set --------------------------------------------------------
 def apply_to_ruleset(cfg: Config, ruleset) -> None:
     """Disabled and enabled rules, severity overrides and thresholds; raise ConfigError."""
-    from .rules import validate_merged
     disabled = set(ruleset.disabled_rules) | set(cfg["disable"])
     for r in cfg["enable"]:
         disabled.discard(r)          # `headline.*` undoes `headline.*`; an id also beats its family

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from .model import Article
-from .rules import RuleSet, compile_pattern, search
+from ..model import Article
+from ..rules import RuleSet, compile_pattern, search
 
 MAX_SKIP = 3
 

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+from ..checks import load_all
+from ..model import ArticleResult
+from .stage import process_unit
+
 UNITS_PER_PARTITION = 8
 
 
 def _client(options):
-    from distributed import Client, LocalCluster
+    from distributed import Client, LocalCluster     # the optional [dask] extra: only when this engine runs
     if options.scheduler:
         return Client(options.scheduler), None
     cluster = LocalCluster(n_workers=max(1, options.jobs or 1), threads_per_worker=1,
@@ -27,7 +31,7 @@ def _client(options):
 
 def _process_partition(numbered: tuple[int, list], ruleset, ingest,
                        timed: bool = False) -> tuple[int, list]:
-    from .pipeline import process_unit
+
     pno, units = numbered
     out: list = []
     for u in units:
@@ -48,7 +52,6 @@ def partitions(units: Iterable, size: int = UNITS_PER_PARTITION) -> Iterator[lis
 
 def _emit_keys(part: tuple[int, list], shufflers: list[tuple[str, Any]]) -> list:
     """((check, band key), (partition, index of the article result in it)) for every key."""
-    from .model import ArticleResult
     pno, results = part
     out = []
     i = 0
@@ -85,10 +88,8 @@ def run_units(units: Iterable, ruleset, options, engine_out: dict) -> Iterator[A
     Candidate pairs of the corpus checks that declare shuffle keys are left in
     ``engine_out["candidates"]`` as pairs of ordinals of the article results.
     """
-    import dask
+    import dask                 # the optional [dask] extra: imported only when this engine runs
     import dask.bag as db
-    from .checks import load_all
-    from .model import ArticleResult
     parts = list(partitions(units))
     if not parts:
         return

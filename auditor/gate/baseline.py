@@ -14,14 +14,13 @@ The file is JSON::
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from typing import Any, Iterable
 
-from .model import Article, AuditResult, Finding
-from .output import write_atomic
-from .text import norm_key
+from ..engine.finding_keys import ensure_fingerprint
+from ..files import write_atomic
+from ..model import AuditResult, Finding
 
 BASELINE_VERSION = 1
 SNIPPET = 120
@@ -29,36 +28,6 @@ SNIPPET = 120
 
 class BaselineError(Exception):
     """The baseline file cannot be read or is not a baseline."""
-
-
-# -- fingerprints ------------------------------------------------------------------
-def content_hash(rule: str, article: str, text: str, context: str) -> str:
-    data = "\x1f".join((rule, article, norm_key(text), norm_key(context)))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
-
-
-def context_of(article: Article, start: int, end: int) -> str:
-    """The text of the line(s) a span stands on (the span itself when there are no lines)."""
-    if not article.lines:
-        return article.text[start:end]
-    first = article.line_at(start)
-    last = article.line_at(max(start, end - 1))
-    return article.text[first.start:max(last.end, first.end)]
-
-
-def fingerprint_in(article: Article, f: Finding) -> str:
-    return content_hash(f.rule, f.article, f.text, context_of(article, f.start, f.end))
-
-
-def fingerprint_without_article(f: Finding) -> str:
-    """For findings made where the article text is not at hand (corpus checks)."""
-    return content_hash(f.rule, f.article, f.text, f.text)
-
-
-def ensure_fingerprint(f: Finding) -> str:
-    if not f.fingerprint:
-        f.fingerprint = fingerprint_without_article(f)
-    return f.fingerprint
 
 
 # -- reading and writing -----------------------------------------------------------

@@ -5,6 +5,10 @@ A pack is a YAML file with ``kind``, ``version``, optional ``settings`` and
 key by key, entries by id (a user entry's keys override the default's;
 ``enabled: false`` switches an entry off). Regular expressions run on the
 ``regex`` engine with a time bound, so no pattern can hang a run.
+
+This is the layer above ``model`` and ``text`` (tests/test_layers.py): the one place patterns
+are compiled (``compile_pattern``, ``search`` with its time bound) and, in ``wordscan``, the
+optimiser that tries a big alternation only where one of its first words starts.
 """
 from __future__ import annotations
 

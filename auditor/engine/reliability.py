@@ -3,24 +3,21 @@
 ``score(record, findings, ruleset)`` reads the article's attributions and chains
 (from the attribution check) and the article's own findings, and returns
 ``{score, grade, components}``: each component has its name, value, weight, the
-points it takes off and a sentence explaining it. Weights and grades live in the
-``scoring`` rule pack. Only per-article data is used, so an article always gets the
-same score whatever else is in the corpus.
+points it takes off and a sentence explaining it. Weights, grades and the values of the
+kinds of source live in the ``scoring`` rule pack (rules/scoring.yaml, the only place their
+defaults are written: the default pack is always loaded, user packs merge over it). Only
+per-article data is used, so an article always gets the same score whatever else is in the corpus.
 """
 from __future__ import annotations
 
 import fnmatch
 from typing import Any, Iterable
 
-from .model import Finding
-from .rules import RuleSet
+from ..model import Finding
+from ..rules import RuleSet
 
 KIND = "scoring"
 NAMED = {"person", "organization", "document", "outlet"}
-DEFAULT_GRADES = [{"grade": "A", "min": 85}, {"grade": "B", "min": 70}, {"grade": "C", "min": 55},
-                  {"grade": "D", "min": 40}, {"grade": "F", "min": 0}]
-DEFAULT_TERMINAL = {"person": 1.0, "document": 1.0, "organization": 0.9, "outlet": 0.7,
-                    "pronoun": 0.6, "anonymous": 0.3, "vague": 0.1}
 
 
 def statement_kind(att: dict[str, Any]) -> str:
@@ -108,7 +105,7 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
                 f"Deepest chain has {depth} hop{'s' if depth != 1 else ''}"
                 f"{': article -> ' + path if path else ''}.")
         elif comp == "terminal-kind":
-            values = {**DEFAULT_TERMINAL, **(st.get("terminal_values") or {})}
+            values = st.get("terminal_values") or {}
             if not chains:
                 add(e, None, 0, "No chains.")
                 continue
@@ -142,6 +139,6 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
     total = 100.0 + sum(c["points"] for c in comps)
     total = max(0.0, min(100.0, total))
     value = int(round(total))
-    grades = sorted(st.get("grades") or DEFAULT_GRADES, key=lambda g: -g["min"])
-    grade = next((g["grade"] for g in grades if value >= g["min"]), grades[-1]["grade"])
+    grades = sorted(st.get("grades") or (), key=lambda g: -g["min"])
+    grade = next((g["grade"] for g in grades if value >= g["min"]), grades[-1]["grade"] if grades else None)
     return {"score": value, "grade": grade, "components": comps}

@@ -29,9 +29,16 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .checks import ArticleContext
-from .model import Article, Line
-from .rules import RuleSet
+from ..checks import ArticleContext
+from ..checks.boilerplate import recurring_fingerprint
+from ..checks.nearduplicates import Params as NP
+from ..checks._prepared import sketch_context
+from ..checks.nearduplicates import near_fingerprint
+from ..checks.reuse import Params as RP
+from ..checks.reuse import reuse_fingerprint
+from ..ingest.reread import prepare_article
+from ..model import BOILERPLATE_LINES, HEADLINE_REPEATS, Article, Line
+from ..rules import RuleSet
 
 SCHEMA_VERSION = 1
 CHUNK = 500          # keys per IN (...) query
@@ -96,8 +103,8 @@ class ArchivedArticle:
 
     def context(self, ruleset: RuleSet) -> ArticleContext:
         ctx = ArticleContext(ruleset=ruleset, record=self.record())
-        ctx.data["boilerplate_lines"] = set(self.skip)
-        ctx.data["headline_repeats"] = set()
+        ctx.data[BOILERPLATE_LINES] = set(self.skip)
+        ctx.data[HEADLINE_REPEATS] = set()
         return ctx
 
     def record(self) -> dict[str, Any]:
@@ -281,19 +288,9 @@ class SQLiteArchive:
         self.db.close()
 
 
-def open_archive(path: str, readonly: bool = True) -> ArchiveStore:
-    """The archive at ``path``: a Redis URL (redis://host:port/db?prefix=name) or a SQLite file."""
-    from .archive_redis import RedisArchive, is_redis_url
-    if is_redis_url(path):
-        return RedisArchive(path, readonly=readonly)
-    return SQLiteArchive(path, readonly=readonly)
-
-
 # -- fingerprints of one article -------------------------------------------------------------
 def fingerprint_params(ruleset: RuleSet) -> dict[str, Any]:
     """The settings the stored fingerprints depend on; an archive is usable only with the same."""
-    from .checks.nearduplicates import Params as NP
-    from .checks.reuse import Params as RP
     n, r = NP.from_ruleset(ruleset), RP.from_ruleset(ruleset)
     return {"shingle_size": n.shingle_size, "num_perm": n.num_perm, "bands": n.bands, "rows": n.rows,
             "seed": n.seed, "head_min_tokens": n.head_min_tokens, "head_max_tokens": n.head_max_tokens,
@@ -310,13 +307,10 @@ def check_params(store: ArchiveStore, ruleset: RuleSet) -> None:
 
 def record_for(article: Article, ruleset: RuleSet) -> ArchiveRecord:
     """Fingerprints of one article, as the per-article stage of an audit would make them."""
-    from .checks.boilerplate import recurring_fingerprint
-    from .checks.nearduplicates import near_fingerprint, sketch_context
-    from .checks.reuse import reuse_fingerprint
     ctx = sketch_context(article, ruleset)
     near = near_fingerprint(article, ctx)
     rec = recurring_fingerprint(article, ctx)
-    skip = sorted(set(ctx.data.get("boilerplate_lines", ())) | set(ctx.data.get("headline_repeats", ())))
+    skip = sorted(set(ctx.data.get(BOILERPLATE_LINES, ())) | set(ctx.data.get(HEADLINE_REPEATS, ())))
     lines = np.array([(ln.start, ln.end, ln.file_line, ln.file_column) for ln in article.lines],
                      dtype=np.int64).reshape(-1, 4)
     return ArchiveRecord(
@@ -331,29 +325,10 @@ def record_for(article: Article, ruleset: RuleSet) -> ArchiveRecord:
 
 def add_articles(store: ArchiveStore, articles: Iterable[Article], ruleset: RuleSet) -> int:
     """Add articles in one transaction (all or nothing)."""
-    from .prepare import locate_headline
     check_params(store, ruleset)
-    try:
-        from .suppress import strip_markers
-    except ImportError:                      # pragma: no cover - older layouts
-        def strip_markers(a):
-            return a, None
 
     def records() -> Iterator[ArchiveRecord]:
         for a in articles:
-            yield record_for(locate_headline(strip_markers(a)[0], ruleset), ruleset)
+            yield record_for(prepare_article(a, ruleset), ruleset)
 
     return store.add(records(), fingerprint_params(ruleset))
-
-
-def store_for(options: dict[str, Any], ruleset: RuleSet) -> ArchiveStore | None:
-    """The archive named in the corpus options (opened read-only once per audit), or None."""
-    path = options.get("archive")
-    if not path:
-        return None
-    store = options.get("_archive_store")
-    if store is None:
-        store = open_archive(path, readonly=True)
-        check_params(store, ruleset)
-        options["_archive_store"] = store
-    return store

@@ -10,7 +10,7 @@ import dataclasses
 import os
 import subprocess
 
-from .model import AuditResult
+from ..model import AuditResult
 
 
 class GitError(Exception):

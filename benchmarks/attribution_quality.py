@@ -65,20 +65,18 @@ def _key(name: str) -> list[str]:
     return words
 
 
-# the outlet registry's names and aliases -> outlet id, set by evaluate(): two outlet nodes
-# match when they name the same outlet ("the AP", "Associated Press")
-_OUTLET_IDS: dict[str, str] = {}
+# the compiled attribution rules, set by evaluate(): two outlet nodes match when they name the
+# same outlet of the registry ("the AP", "Associated Press")
+_RULES: list = []
 
 
 def _outlet_id(name: str) -> str | None:
     """The registry outlet the node names: its longest name or alias in the node's text."""
-    name = name.replace("\u2019", "'")
-    best = None
-    for alias, oid in _OUTLET_IDS.items():
-        if (best is None or len(alias) > len(best[0])) and \
-                re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", name):
-            best = (alias, oid)
-    return best[1] if best else None
+    R = _RULES[0] if _RULES else None
+    if R is None or R.outlet_rx is None:
+        return None
+    found = [m.group(0) for m in R.outlet_rx.finditer(name.replace("\u2019", "'"))]
+    return R.outlet_by_alias[max(found, key=len)]["id"] if found else None
 
 
 def node_match(gold: dict, pred: dict) -> bool:
@@ -90,7 +88,7 @@ def node_match(gold: dict, pred: dict) -> bool:
     g, p = _key(gold["name"]), _key(pred["name"])
     if not g or not p:
         return False
-    if "outlet" in (gold["kind"], pred["kind"]) and _OUTLET_IDS:
+    if "outlet" in (gold["kind"], pred["kind"]):
         go, po = _outlet_id(gold["name"]), _outlet_id(pred["name"])
         if go is not None and go == po:
             return True
@@ -180,10 +178,8 @@ def evaluate(items: list[tuple[str, dict[str, Any]]], ruleset) -> dict[str, Any]
                          "chain_tp_r", "chain_tp_p", "first_hop", "norelay_articles",
                          "false_chains"), 0)
     errors: list[tuple[str, str, str]] = []
-    _OUTLET_IDS.clear()
-    for o in ruleset.entries("outlets"):
-        names = list(o.get("aliases", [])) + ([o["name"]] if o.get("match_name", True) else [])
-        _OUTLET_IDS.update({n: o["id"] for n in names if len(n) >= 2})
+    from auditor.checks.attribution.rules import rules_for
+    _RULES[:] = [rules_for(ruleset)]
     has_chains = False
     for path, fx in items:
         gold = gold_of(fx, path)

@@ -133,6 +133,22 @@ class Model:
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # line -> cue classes
 
 
+
+def _run_lengths(flags: list[bool]) -> list[int]:
+    """For each position, the length of the run of true flags it stands in (0 when false)."""
+    out = [0] * len(flags)
+    i, n = 0, len(flags)
+    while i < n:
+        if flags[i]:
+            j = i
+            while j < n and flags[j]:
+                j += 1
+            out[i:j] = [j - i] * (j - i)
+            i = j
+        else:
+            i += 1
+    return out
+
 def load(ruleset: RuleSet) -> Model | None:
     """The classifier of this rule set (built once), or None without a ``boilerplate-model``
     pack. Raises RulePackError naming the file when the weights are unusable."""
@@ -313,31 +329,9 @@ def features(texts: list[str], model: Model, cue_classes=(), b=None) -> list[dic
         if d is not None and d < dist[i]:
             dist[i] = d
     # runs of short lines; prefix counts of short and prose lines for the windows
-    run = [0] * n
-    i = 0
-    while i < n:
-        if short[i]:
-            j = i
-            while j < n and short[j]:
-                j += 1
-            for k in range(i, j):
-                run[k] = j - i
-            i = j
-        else:
-            i += 1
+    run = _run_lengths(short)
     # runs of lines without a sentence end (menus, lists of headlines)
-    urun = [0] * n
-    i = 0
-    while i < n:
-        if not b[i].sentence:
-            j = i
-            while j < n and not b[j].sentence:
-                j += 1
-            for k in range(i, j):
-                urun[k] = j - i
-            i = j
-        else:
-            i += 1
+    urun = _run_lengths([not x.sentence for x in b])
     cs = [0] * (n + 1)
     cp = [0] * (n + 1)
     pc = [0] * (n + 1)                          # prose characters before each line

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 import jsonschema
 
 from ..ingest import DEFAULT_MAX_BYTES
-from ..rules import validate_merged
+from ..rules import deep_update, validate_merged
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -234,18 +234,10 @@ def apply_to_ruleset(cfg: Config, ruleset) -> None:
         raise ConfigError(f"{cfg.sources['thresholds']}: thresholds: no rule pack of kind "
                           f"{', '.join(map(repr, unknown))} (kinds: {', '.join(sorted(ruleset.packs))})")
     for kind, settings in thresholds.items():
-        _deep_update(ruleset.packs[kind].settings, copy.deepcopy(settings))
+        deep_update(ruleset.packs[kind].settings, copy.deepcopy(settings))
     problems = validate_merged({k: ruleset.packs[k] for k in thresholds})
     if problems:
         raise ConfigError("\n".join(f"{cfg.sources['thresholds']}: thresholds: {p}" for p in problems))
-
-
-def _deep_update(base: dict, new: dict) -> None:
-    for k, v in new.items():
-        if isinstance(v, dict) and isinstance(base.get(k), dict):
-            _deep_update(base[k], v)
-        else:
-            base[k] = v
 
 
 # -- printing ----------------------------------------------------------------------

@@ -280,7 +280,7 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
         pack = out.setdefault(kind, Pack(kind, data.get("version", 1)))
         pack.version = max(pack.version, data.get("version", 1))
         pack.sources.append(where)
-        _deep_update(pack.settings, data.get("settings") or {})
+        deep_update(pack.settings, data.get("settings") or {})
         for i, entry in enumerate(data.get("entries") or []):
             eid = entry["id"]
             merged = dict(pack.entries.get(eid, {}))
@@ -313,10 +313,11 @@ def validate_merged(packs: dict[str, Pack]) -> list[str]:
     return problems
 
 
-def _deep_update(base: dict, new: dict) -> None:
+def deep_update(base: dict, new: dict) -> None:
+    """Merge ``new`` into ``base`` in place, mappings key by key, anything else replaced."""
     for k, v in new.items():
         if isinstance(v, dict) and isinstance(base.get(k), dict):
-            _deep_update(base[k], v)
+            deep_update(base[k], v)
         else:
             base[k] = v
 

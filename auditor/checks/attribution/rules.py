@@ -54,6 +54,7 @@ class Rules:
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
     outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
+    designation_rx: Any = None                        # "R-Columbus" after a name
     negating_rx: Any = None             # "declined to", "did not", ... at a position
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
@@ -232,6 +233,8 @@ def _build_rules(ruleset: RuleSet) -> Rules:
     r.any_document = union([own(e) for e in by_type.get("document", [])])
     r.any_organization = union([own(e) for e in by_type.get("organization", [])])
     r.any_outlet_context = union([own(e) for e in by_type.get("outlet-context", [])])
+    if st.get("name_designation"):
+        r.designation_rx = compile_fast(st["name_designation"], [])   # case-sensitive
     for name, o in aliases.items():     # "Fox Online News" (a feed's label) -> Fox News
         stem = label_stem(name, r.outlet_label_words)
         if stem:

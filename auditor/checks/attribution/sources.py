@@ -15,8 +15,6 @@ _WORD = re.compile(r"[A-Za-z][\w.'&-]*")
 _TOKS = re.compile(r"[\w-]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _CLAUSE_PUNCT = re.compile(r"[,;:\"()\[\]]|--|\s-\s")
-# a US politician's party and state or home town after the name: "R-Texas", "D-N.Y."
-_PARTY_TAG = re.compile(r"\s*[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\s*$")
 _WORD_GROUP = re.compile(r"\b(\w+)\b")
 _COMMA_QUOTE = re.compile(r"[,\"]")
 _OBJECT_END = re.compile(r"[,;:.!?\"()]|\s-\s|--")
@@ -307,6 +305,12 @@ def _chunks_before(t: str, sent_start: int, end: int) -> list[tuple[int, int]]:
 _AGE = re.compile(r"\d{1,3}\s*$")
 
 
+def _designated(R: Rules, t: str, s: int, e: int) -> bool:
+    """"R-Columbus" in "McKoon, R-Columbus, said": part of the name's phrase (settings
+    ``name_designation``)."""
+    return R.designation_rx is not None and R.designation_rx.match(t, s, e) is not None
+
+
 def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
     """"Budanov, the head of HUR, said" / "Putin's spokesperson, Dmitry Peskov, said"."""
     chunks = _chunks_before(t, sent_start, cue_start)
@@ -316,7 +320,7 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
         first = t[s:e].split(" ", 1)[0].casefold().strip("\"'")
         if first in R.relative_words and not picked:
             continue            # "Dehghan, who blogs for The Guardian, said": the clause before
-        if not picked and (_AGE.match(t, s, e) or _PARTY_TAG.match(t, s, e) or
+        if not picked and (_AGE.match(t, s, e) or _designated(R, t, s, e) or
                            first in ("one", "a", "an") and t[s:e].count(" ") >= 2 and
                            t[s:e][:1].islower()):
             # "McGillivray, 36, said", "McKoon, R-Columbus, said", "Greenfield, a media analyst

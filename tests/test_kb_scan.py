@@ -82,3 +82,29 @@ def test_variants_of_an_article_text_share_one_word_set():
     n = article_words(odd, normalise(odd, strip=False).text, data)
     s = article_words(odd, straight(odd), data)
     assert "fight" in n.words and "fight" not in s.words and s.words == Words(straight(odd)).words
+
+
+def test_one_multiscanner_gives_each_patterns_own_matches(ruleset):
+    """The attribution cue patterns (sharing first words such as "said", "told", some with a
+    required second word) scanned at once give, per pattern, its own finditer's matches, on a
+    real text and on shuffles of its words."""
+    from auditor.checks.attribution.rules import rules_for
+    from auditor.rules.wordscan import MultiScanner
+    R = rules_for(ruleset)
+    pairs = [(rx, R.scanners[rx]) for _, rx in R.cues if rx in R.scanners]
+    assert len(pairs) >= 10
+    multi = MultiScanner([ws for _, ws in pairs])
+    text = (TEXT + ' "We will not back down," Zelensky told reporters, according to Reuters. '
+            "Officials say the talks, which Lavrov said had stalled, resumed; he added that "
+            "Blinken has said nothing, citing sources familiar with the matter.")
+    rnd = random.Random(11)
+    words = regex.findall(r"\w+|\W+", text)
+    found = 0
+    for k in range(20):
+        got = multi.matches(Words(text))
+        want = [[m.span() for m in rx.finditer(text)] for rx, _ in pairs]
+        assert [[m.span() for m in ms] for ms in got] == want
+        found += sum(map(len, want))
+        rnd.shuffle(words)
+        text = "".join(words)
+    assert found >= 20

@@ -381,6 +381,11 @@ class WordScanner:
         if starts is None:
             yield from self.rx.finditer(text, timeout=timeout)
             return
+        yield from self.matches_at(text, starts, timeout)
+
+    def matches_at(self, text: str, starts: list[int], timeout: float | None = None):
+        """The pattern's matches tried at ``starts`` (sorted), as ``finditer`` gives them when
+        those are its candidates: no match starts inside the previous one."""
         rx, pos, split = self.rx, 0, self.split
         deadline = None if timeout is None else time.monotonic() + timeout
         for s in starts:
@@ -392,3 +397,62 @@ class WordScanner:
             if m is not None:
                 yield m
                 pos = m.end() if m.end() > s else s + 1
+
+
+class MultiScanner:
+    """Many :class:`WordScanner` over one text at once: the text's words are looked up once in
+    one index of every pattern's first words (instead of once per pattern), and the word
+    after a start is read once for every pattern that asks for it. ``matches`` gives, per
+    scanner, exactly the matches of its own ``finditer``."""
+
+    def __init__(self, scanners: list[WordScanner]):
+        if not all(ws.exact for ws in scanners):
+            raise ValueError("MultiScanner needs scanners that know their first words")
+        self.scanners = list(scanners)
+        self._cs: dict[str, list] = {}
+        self._ci: dict[str, list] = {}
+        for i, ws in enumerate(self.scanners):
+            for w in ws.cs_words:
+                self._cs.setdefault(w, []).append((i, ws.next.get((w, False))))
+            for k in ws.ci_keys:
+                self._ci.setdefault(k, []).append((i, ws.next.get((k, True))))
+        self._cs_words = frozenset(self._cs)
+        self._ci_keys = frozenset(self._ci)
+
+    def matches(self, words: Words, timeout: float | None = None) -> list[list]:
+        """Per scanner (in order), the list of its matches in ``words.text``; ``timeout``
+        bounds each scanner's matching, as in ``WordScanner.finditer``."""
+        text = words.text
+        per: list[list] = [[] for _ in self.scanners]
+        second: dict[int, str | None] = {}
+
+        def followed(starts: list[int], nxt) -> list[int]:
+            keys, exact = nxt
+            keyf, out = words.keyf, []
+            for s in starts:
+                w2 = second.get(s, "")
+                if w2 == "":
+                    m = _TWO_WORDS.match(text, s)
+                    w2 = second[s] = m.group(1) if m is not None else None
+                if w2 is not None and (w2 in exact or keyf(w2) in keys):
+                    out.append(s)
+            return out
+
+        for index, found, starts_of in ((self._cs, self._cs_words & words.words, words.starts),
+                                        (self._ci, self._ci_keys & words.keys if self._ci else (),
+                                         words.key_starts)):
+            for w in found:
+                ss = starts_of(w)
+                if not ss:
+                    continue
+                for i, nxt in index[w]:
+                    per[i].append(ss if nxt is None else followed(ss, nxt))
+        out = []
+        for ws, lists in zip(self.scanners, per):
+            lists = [ls for ls in lists if ls]
+            if not lists:
+                out.append([])
+                continue
+            starts = lists[0] if len(lists) == 1 else sorted({i for ls in lists for i in ls})
+            out.append(list(ws.matches_at(text, starts, timeout)))
+        return out

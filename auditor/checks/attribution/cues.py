@@ -60,8 +60,8 @@ def extract(article: Article, R: Rules, t: str | None = None, paras: list | None
     # every cue of the article at once, then handed out per sentence
     if ts is None or ts.text != t:
         ts = TextScan(t)
-    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, rx in R.cues
-                       for m in scan(R, rx, ts)), key=lambda x: x[0])
+    all_cues = sorted(((m.start(), m.end(), ent, m) for ent, found in R.scan_cues(R, ts)
+                       for m in found), key=lambda x: x[0])
     cue_starts = [c[0] for c in all_cues]
     head_key = norm_key(head.text) if head is not None else None
     head_first = head_key.split(" ", 1)[0] if head_key else ""

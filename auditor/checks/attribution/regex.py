@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import Any, Iterable
 
-from ...rules.wordscan import Words, article_words
+from ...rules.wordscan import MultiScanner, Words, WordScanner, article_words
 from ...rules import REGEX_TIMEOUT, RegexTimeout, compile_pattern, finditer, search
 
 
@@ -388,6 +388,28 @@ def scan(R: Any, rx: Any, ts: TextScan) -> list:
     if pf.checked % 256 == 0 and pf.skipped * pf.scan_time < pf.cost * pf.scans:
         pf.off = True           # the scans it saved took less time than the looking
     return found
+
+
+class ScanAll:
+    """``[(entry, scan(R, rx, ts)) for entry, rx in pairs]`` with every pattern that has a word
+    scanner run through one :class:`MultiScanner` (one look-up of the text's words for all)."""
+
+    def __init__(self, pairs: list[tuple[dict, Any]], scanners: dict[Any, WordScanner]):
+        self.pairs = pairs
+        self.joint = [i for i, (_, rx) in enumerate(pairs) if rx in scanners]
+        self.multi = MultiScanner([scanners[pairs[i][1]] for i in self.joint]) \
+            if len(self.joint) > 1 else None
+
+    def __call__(self, R: Any, ts: TextScan) -> list[tuple[dict, list]]:
+        got: dict[int, list] = {}
+        if self.multi is not None:
+            try:
+                got = dict(zip(self.joint, self.multi.matches(ts.words(), timeout=REGEX_TIMEOUT)))
+            except TimeoutError:
+                raise RegexTimeout(f"a cue pattern took over {REGEX_TIMEOUT}s and was "
+                                   f"stopped") from None
+        return [(ent, got[i] if i in got else scan(R, rx, ts))
+                for i, (ent, rx) in enumerate(self.pairs)]
 
 
 def _full(pattern: str, flags) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...rules.wordscan import WordScanner
 from ...rules import RuleSet
-from .regex import _SCANNED, _Prefilter, compile_fast, prefilter, union, _full
+from .regex import _SCANNED, ScanAll, _Prefilter, compile_fast, prefilter, union, _full
 
 KIND = "attribution"
 OUTLETS = "outlets"
@@ -58,6 +58,7 @@ class Rules:
     negating_rx: Any = None             # "declined to", "did not", ... at a position
     prefilters: dict = field(default_factory=dict)   # compiled pattern -> _Prefilter
     scanners: dict = field(default_factory=dict)     # compiled pattern -> kb.WordScanner
+    scan_cues: Any = None                            # ScanAll over ``cues``
     classified: dict = field(default_factory=dict)   # (phrase, hint) -> classify's answer
     # one search telling whether any of several patterns matches (None: search them one by one)
     any_named_kind: Any = None      # references, pronouns, non-standalone vague
@@ -233,6 +234,7 @@ def _build_rules(ruleset: RuleSet) -> Rules:
     r.any_document = union([own(e) for e in by_type.get("document", [])])
     r.any_organization = union([own(e) for e in by_type.get("organization", [])])
     r.any_outlet_context = union([own(e) for e in by_type.get("outlet-context", [])])
+    r.scan_cues = ScanAll(r.cues, scanners)
     if st.get("name_designation"):
         r.designation_rx = compile_fast(st["name_designation"], [])   # case-sensitive
     for name, o in aliases.items():     # "Fox Online News" (a feed's label) -> Fox News

@@ -73,10 +73,34 @@ def test_lexicon_reference_expands_and_unknown_group_is_an_error():
     ("The mayor also spoke about the flood defences.", "spoke about", "The mayor", "person"),
     ('The press secretary, who called the report "false", left early.', "called",
      "The press secretary", "person"),
+    # subjects read by their shape: plurals not made with -s, "of whom", a relative clause
+    # after a preposition's object, a participle after its noun, a verb after "to"
+    ("These women say the manager knew about it.", "say", "These women", "vague"),
+    ("The stories came from former staff, one of whom said the manager knew.", "said",
+     "one of whom", "anonymous"),
+    ("Turnout fell among older voters (64% of whom say the system is rigged).", "say",
+     "64% of whom", "vague"),
+    ("The council met with tenant groups, who warned that rents would rise.", "warned",
+     "tenant groups", "vague"),
+    ("Complaints came from residents accusing the landlord of neglect.", "accusing",
+     "residents", "vague"),
+    ("The mayor took to Twitter to announce her resignation.", "to announce", "The mayor",
+     "person"),
+    ("The delays led many to say the contract should be cancelled.", "to say", "many",
+     "vague"),
+    ("The minister was trying to argue that the figures were wrong.", "trying to argue",
+     "The minister", "person"),
+    ("Judge Ortiz in 2019 called the law \"a mess\".", "called", "Judge Ortiz", "person"),
 ])
 def test_reporting_cue_and_its_source(ruleset, text, cue, source, kind):
     got = cues(text, ruleset)
     assert any(c == cue and source in s and k == kind for c, s, k in got), got
+
+
+def test_the_head_of_a_relative_clause_speaks_in_both_clauses(ruleset):
+    got = cues("Ms. Ruiz, who describes herself as a moderate, said the vote was rigged.",
+               ruleset)
+    assert [(c, s) for c, s, _ in got] == [("describes", "Ms. Ruiz"), ("said", "Ms. Ruiz")]
 
 
 def test_coordinated_cue_is_its_own_statement_with_the_same_source(ruleset):
@@ -97,6 +121,12 @@ def test_coordinated_cue_is_its_own_statement_with_the_same_source(ruleset):
     "The mayor did not say whether she would run.",
     "A spokesman declined to comment on the report.",
     "The White House refused to say who attended.",
+    # a verb after "to" that no one has said yet, or that hangs on a noun or an adjective
+    "The reporters asked the mayor to explain the delay.",
+    "It is hard to say what the council will do.",
+    "Needless to say, the plan failed.",
+    "Banks are loath to accuse their clients of fraud.",
+    "The move was an attempt to maintain calm.",
     # a judging verb needs a speaker: not a document, not a phrase no rule reads
     "The report dismissed the earlier estimate.",
     "Cheaper loans hammered the savings banks last year.",

@@ -40,7 +40,8 @@ def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
         if w in R.negators or w.endswith("n't"):
             negated = True
         elif w in R.fillers or w in R.time_words or (w.endswith("ly") and word.islower()
-                                                       and len(w) > 3):
+                                                       and len(w) > 3) or \
+                (len(w) == 4 and w.isdigit()):      # "Sessions in 2008 called"
             pass
         else:
             if R.negating_rx is not None and R.negating_rx.match(t, b, cs):
@@ -63,6 +64,17 @@ _TRAILING_NAME = re.compile(r"(?:\b[A-Z][\w'.-]+\s){1,3}[A-Z][\w'-]+\s*$")
 _NOUN_LIKE = re.compile(r"(?<!say)s$|s\s")
 
 
+def _of_whom(t: str, lo: int, cs: int):
+    """"victims, one of whom said", "Protestants (72% of whom say": some of those just named,
+    anonymous when one of them, vague when more."""
+    m = _OF_WHOM.search(t, max(lo, cs - 40), cs)
+    if m is None:
+        return None
+    one = m.group(0).split(" ", 1)[0].casefold() == "one"
+    return m.start(), m.start() + len(m.group(0).rstrip()), {
+        "kind": "anonymous" if one else "vague", "name": m.group(0).strip()}
+
+
 def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direction: str):
     """The last resort for a cue whose source the rules could not read: the words just before
     the verb group (back to a clause boundary, at most six), else the words after the cue, typed
@@ -78,11 +90,6 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
         if not ws:
             return None
         e = ws[-1][1]
-    m = _OF_WHOM.search(t, max(lo, cs - 40), cs)
-    if m:                        # "victims, one of whom said": some of those just named
-        one = m.group(0).split(" ", 1)[0].casefold() == "one"
-        return m.start(), m.start() + len(m.group(0).rstrip()), {
-            "kind": "anonymous" if one else "vague", "name": m.group(0).strip()}
     low = [w[2].casefold() for w in ws]
     if len(ws) == 1 and (low[0] in _PRONOUNS or low[0].endswith("ly")):
         return None             # a pronoun the pronoun rules did not take, "Apparently"
@@ -108,6 +115,9 @@ _QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|n
                        r"(?:\w+-in-\w+)|\w+ in \d+|\d+ percent|\d+%)\b", re.I)
 
 
+_NP_OPEN = {"the", "these", "those"}
+
+
 def _described(R: Rules, t: str, s: int, e: int):
     """A common noun phrase as the source ("the juror", "Several staff members", "bankruptcy
     lawyers", "Six in 10 voters"): anonymous when it is one person, vague when many; None
@@ -116,6 +126,10 @@ def _described(R: Rules, t: str, s: int, e: int):
     if not ws or len(ws) > 8:
         return None
     low = [w[2].casefold() for w in ws]
+    cut = next((i for i in range(len(low) - 1, 0, -1) if low[i] in _NP_OPEN and
+                low[i - 1] not in ("of", "and", "or")), None)
+    if cut is not None:         # "met the voters (who said)": the phrase opens at "the"
+        ws, low, s = ws[cut:], low[cut:], ws[cut][0]
     if low[-1] in R.not_in_source_end or any(w in R.verbs_not_in_source for w in low):
         return None
     quant = low[0] in R.quantifiers or bool(_QUANTITY.match(t[s:e]))
@@ -125,7 +139,7 @@ def _described(R: Rules, t: str, s: int, e: int):
     head = low[-1]
     first = low[0]
     plural = bool(_PLURAL_HEAD.search(head)) and not head.endswith(("ss", "us", "is")) \
-        or head in R.collective_heads
+        or head in R.collective_heads or head.endswith(R.plural_heads)
     if first.endswith(("'s", "s'")) and len(ws) >= 2 and (plural or head in R.collective_heads):
         return s, e, {"kind": "vague", "name": t[s:e]}     # "China's state media"
     if not ws[-1][2].islower() or not (quant or first in _DETS or all(
@@ -134,7 +148,8 @@ def _described(R: Rules, t: str, s: int, e: int):
     person = head in R.role_heads or head.endswith(R.person_endings)
     # many people, not things: "voters", "staff members", "the crowd" (not "the loans")
     one = head[:-2] + "an" if head.endswith("men") else head[:-1] if head.endswith("s") else head
-    people = person or head in R.collective_heads or one in R.role_heads or \
+    people = person or head in R.collective_heads or head.endswith(R.plural_heads) or \
+        one in R.role_heads or \
         one.endswith(R.person_endings)
     if first in ("the", "this", "that") and not plural:
         if not person:
@@ -254,6 +269,19 @@ def _relative_subject(R: Rules, t: str, ss: int, cs: int):
     tail = _tail_np(R, t, s, e)
     if tail is not None:
         return tail
+    # "joined with gay rights groups, who warned": the noun phrase after a preposition
+    ws = _words(t, s, e)
+    k = len(ws)
+    while k > 0 and len(ws) - k < 6:
+        w = ws[k - 1][2].casefold()
+        if w in _PREPS or w == "by" or w in R.clause_starts or w in R.verbs_not_in_source or \
+                w in R.negators or w in _PRONOUNS:
+            break
+        k -= 1
+    if 0 < k < len(ws) and ws[k - 1][2].casefold() in _PREPS | {"by"}:
+        got = _described(R, t, ws[k][0], ws[-1][1])
+        if got is not None:
+            return got
     ap = _appositive_before(R, t, ss, e + 1 if t[e:e + 1] == "," else e, None)
     if ap:
         return ap
@@ -282,7 +310,7 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
         m = _LEAD_WORDS.match(t[s:cs])
         if not m:
             continue
-        words = _words(t, s, s + m.end())
+        words = _words(t, s, cs)[:8]      # "The mayor took ...": a role head goes on
         # take the leading words up to the first lower-case word that is not a title
         e = s
         for n_, (ws, we, w) in enumerate(words):
@@ -353,3 +381,61 @@ def _content(t: str, a: Attr, sent: tuple[int, int]) -> tuple[int, int] | None:
     if lb < 12 and la < 12:
         return None
     return before if lb >= la else after
+
+
+def _infinitive_source(R: Rules, t: str, ss: int, lo: int, cs: int, found: list):
+    """The speaker of a reporting verb after "to": the object of a verb of leading or asking
+    before it ("led many to say"), else the subject of the clause ("Jeb Bush took to Facebook
+    to announce"). ``False`` when the "to" hangs on a word that makes no statement of it
+    ("hard to say", "nothing to say") or on a request ("asked Trump to clarify")."""
+    ws = _words(t, max(lo, cs - 80), cs)
+    if not ws:
+        return None
+    if ws[-1][2].casefold() in R.infinitive_not_after or \
+            f"{ws[-1][2].casefold()} to" in R.negating_verbs:
+        return False            # "refused to say": no statement
+    last = ws[-1][2]
+    if not (last.endswith("ed") or last.casefold() in R.quantifiers or
+            last.casefold() in _OBJECT_PRONOUNS or _is_cap(last) and len(ws) > 1):
+        return False            # "loath to accuse", "an attempt to maintain": no verb of it
+    for k in range(len(ws) - 1, max(-1, len(ws) - 7), -1):
+        if ws[k][2].casefold() in R.infinitive_requests:
+            return False        # "asked Trump to clarify": a request, no statement yet
+        if ws[k][2].casefold() in R.object_control:
+            if k + 1 == len(ws):
+                break           # "asked to explain": the subject was asked
+            s, e = ws[k + 1][0], ws[-1][1]
+            c = classify(R, t, s, e)
+            return (s, e, c) if c else _described(R, t, s, e)
+    return _clause_subject(R, t, ss, cs, found)
+
+
+def _participle_head(R: Rules, t: str, lo: int, cs: int):
+    """The noun phrase a participle right after it describes ("women accusing Trump",
+    "Pasalaqua quoting Trump", "a clause saying"): its speaker. None when the word before is
+    no noun (a preposition, an auxiliary, a pronoun, a time word: "by saying", "was saying")."""
+    ws = _words(t, max(lo, cs - 80), cs)
+    if not ws or t[ws[-1][1]:cs].strip():
+        return None             # punctuation between: ", saying" is the clause's
+    wl = ws[-1][2].casefold()
+    if wl in _PREPS or wl in _PARTICIPLE_PREPS or wl in R.clause_starts or \
+            wl in R.verbs_not_in_source or wl in R.negators or wl in _PRONOUNS or \
+            wl in R.time_words or wl in R.fillers:
+        return None
+    tail = _tail_np(R, t, ws[max(0, len(ws) - 5)][0], ws[-1][1])
+    if tail is not None:
+        return tail
+    k = len(ws)
+    while k > 0 and len(ws) - k < 5:
+        w = ws[k - 1][2].casefold()
+        if w in _PREPS or w in R.clause_starts or w in R.verbs_not_in_source:
+            break
+        k -= 1
+    got = _described(R, t, ws[k][0], ws[-1][1]) if k < len(ws) else None
+    if got is not None and got[2].get("people") is False:
+        return None             # "defended his businesses saying": things say nothing
+    return got
+
+
+_OBJECT_PRONOUNS = {"him", "her", "them", "us", "me", "it"}
+_PARTICIPLE_PREPS = {"by", "about", "without", "after", "before", "while", "when", "upon"}

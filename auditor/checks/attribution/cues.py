@@ -8,7 +8,7 @@ from ...rules import search
 from ...text import norm_key, sentences
 from .clauses import (
     _BE_AUX, _NOUN_LIKE, _PASSIVE_BY, _clause_follows, _clause_subject, _content, _described,
-    _nearest_phrase, _noun_use, _quote_spans, _relative_subject, _venue_after, _venue_before,
+    _infinitive_source, _nearest_phrase, _noun_use, _of_whom, _participle_head, _quote_spans, _relative_subject, _venue_after, _venue_before,
     _verb_group)
 from .regex import TextScan, _any, scan
 from .rules import Rules
@@ -130,8 +130,16 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue            # "did not say", "declined to comment": no statement
         # a subject before the cue starts after an earlier cue of the sentence: "Clinton said
         # Trump told her" (the second statement is inside the first one's content)
-        lo = max([a.cue[1] for a in out if a.cue[1] <= cs and not a.cue_entry.get("hop")] +
-                 [ss])
+        lo = max([a.cue[1] for a in out if a.cue[1] <= cs and not a.cue_entry.get("hop")
+                  and not a.extra.get("relative")] + [ss])
+        # "Jim, who describes himself as ..., said": the relative clause's head speaks again
+        rel = next((a for a in reversed(out) if a.extra.get("relative") and a.cue[1] <= cs
+                    and a.source[1] >= lo), None)
+        if rel is not None and ent.get("source", "before") in ("before", "either") and \
+                t[rel.cue[1]:cs].rstrip().endswith(","):
+            got = (rel.source[0], rel.source[1], {"kind": rel.kind, "name": rel.name,
+                                                  "role": rel.role, "fits": rel.extra.get("fits")})
+            shared = True
         if ent.get("venue") and ent.get("source") == "after":
             continue            # "in an interview with X": X is a venue, handled below
         if m.groupdict().get("source"):
@@ -150,7 +158,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
         # passive: "the remarks were first reported Friday by the Post" (the agent is the
         # source); "it is reported", "voters were told" (no source: the subject is no speaker)
         passive = cs < cs0 and _BE_AUX.search(t, cs, cs0) is not None and \
-            not t[cs0:ce].endswith("ing") and direction in ("before", "either", "subject")
+            not t[cs0:ce].split(None, 1)[0].endswith("ing") and \
+            direction in ("before", "either", "subject")      # not "was trying to argue"
         if got is None and (passive or direction in ("before", "either", "subject") and
                             not t[lo:cs].strip()):
             pb = _PASSIVE_BY.match(t, ce, se)
@@ -163,6 +172,13 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                     got = (s, e, c)
         if got is None and passive:
             continue
+        if got is None and ent.get("control"):
+            got = _infinitive_source(R, t, ss, lo, cs, out)
+            if got is False:
+                continue        # "hard to say", "nothing to say"
+        if got is None and direction == "subject" and t[cs0:ce].endswith("ing") and \
+                t[lo:cs].strip():
+            got = _participle_head(R, t, lo, cs)    # "women accusing Trump", no comma
         if got is None and direction == "subject":
             got = _clause_subject(R, t, ss, cs, out)
         if got is None and direction in ("after", "either"):
@@ -177,6 +193,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 if c:
                     e, c = _extend_appositive_name(R, t, e, se, c)
                     got = (s, e, c)
+        if got is None and direction in ("before", "either"):
+            got = _of_whom(t, lo, cs)
         if got is None and direction in ("before", "either"):
             rel = _relative_subject(R, t, lo, cs)
             if rel is not None:
@@ -231,9 +249,11 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue            # "the polls suggest": evidence, not a statement
         if ent.get("noun") and c["kind"] == "vague" and direction != "before":
             continue
-        if direction != "subject" and not shared and any(a < e and s < b for a, b in used):
+        if direction != "subject" and not shared and not relative and \
+                any(a < e and s < b for a, b in used):
             continue
-        used.append((s, e))
+        if not relative:
+            used.append((s, e))     # "Jim, who describes himself ..., said": Jim's twice
         if c["kind"] == "person" and c.get("unnamed") and \
                 t[s:e].split(" ", 1)[0].casefold() in ("a", "an", "one", "another"):
             c = dict(c, kind="anonymous")       # "a media analyst said": someone unnamed

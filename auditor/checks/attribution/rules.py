@@ -50,6 +50,10 @@ class Rules:
     time_words: set[str] = field(default_factory=set)
     quantifiers: set[str] = field(default_factory=set)
     collective_heads: set[str] = field(default_factory=set)
+    plural_heads: tuple[str, ...] = ()
+    object_control: set[str] = field(default_factory=set)
+    infinitive_not_after: set[str] = field(default_factory=set)
+    infinitive_requests: set[str] = field(default_factory=set)
     person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
@@ -216,6 +220,9 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         object_stop_rx=stop_rx, unnamed=low("unnamed"), negators=low("negators"),
         negating_verbs=low("negating_verbs"), time_words=low("time_words"),
         quantifiers=low("quantifiers"), collective_heads=low("collective_heads"),
+        plural_heads=tuple(sorted(low("plural_heads"))), object_control=low("object_control"),
+        infinitive_not_after=low("infinitive_not_after"),
+        infinitive_requests=low("infinitive_requests"),
         person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
         outlet_label_words=frozenset(low("outlet_label_words")),
         journalist_words=frozenset(low("journalist_words")),

@@ -156,6 +156,13 @@ def test_not_cues(ruleset, text):
     ("The strike is over, reports the Baltimore Chronicle with reference to Bloomberg.",
      ["Baltimore Chronicle", "Bloomberg"]),
     ("Clinton said Trump told her that he would win.", ["Clinton", "Trump"]),
+    # the hop before the speaker's verb, or opening the sentence
+    ("Smith, citing two aides, said the deal was off.", ["Smith", "two aides"]),
+    ("Citing two aides, Smith said the deal was off.", ["Smith", "two aides"]),
+    # a program whose name holds its article; an em dash ends the outlet's name
+    ('Trump says on The View: "I want to see the papers."', ["The View", "Trump"]),
+    ("As Ann Ruiz of the National Farmers Union told Roll Call\u2014she backs the bill.",
+     ["Roll Call", "Ann Ruiz"]),
 ])
 def test_relayed_chain(ruleset, text, chain):
     _, chains = statements(text, ruleset)
@@ -187,3 +194,19 @@ def test_no_chain_without_a_relay(ruleset):
     _, chains = statements("The mayor said the plan would pass. Critics said it would fail, "
                            "and the governor said she would veto it.", ruleset)
     assert all(len(c) == 1 for c in chains), chains
+
+
+@pytest.mark.parametrize("text", [
+    # what a statement answers or praises is its topic, not words it relays
+    'The committee responded Monday to the Clinton campaign calling it a "misstatement."',
+    # "revealed" reports only with a clause after it
+    "Police said the man revealed a handgun during the struggle.",
+])
+def test_no_chain_from_a_topic_or_a_thing(ruleset, text):
+    _, chains = statements(text, ruleset)
+    assert all(len(c) == 1 for c in chains), chains
+
+
+def test_a_call_sign_that_reports_is_an_outlet(ruleset):
+    got = cues("A man fled from a traffic stop, KZRT4 reported.", ruleset)
+    assert ("reported", "KZRT4", "outlet") in got

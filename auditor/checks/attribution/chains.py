@@ -78,6 +78,13 @@ def link(attrs: list[Attr], R: Rules, paras_text: dict[int, tuple[str, int]] | N
             continue
         prev = [b for b in body[:i] if b.sentence == a.sentence and b.venue_of is None
                 and b.cue[0] < a.cue[0]]
+        if not prev and hop == "inner":
+            # "Smith, citing two aides, said", "Citing two aides, Smith said": the statement
+            # whose speaker stands before the hop, or the next one when the hop opens it
+            opens = t is not None and not t[a.sentence[0]:a.cue[0]].strip(" \"'")
+            prev = [b for b in body if b.sentence == a.sentence and b.venue_of is None and
+                    b is not a and not b.cue_entry.get("hop") and b.cue[0] > a.cue[0] and
+                    (b.source[1] <= a.cue[0] or opens)][:1]
         if not prev:
             continue
         if hop == "inner":
@@ -211,7 +218,13 @@ def _reports(b: Attr, a: Attr, t: str | None) -> bool:
         return False
     if a.extra.get("relative"):
         return False            # "X admits that a man who says ...": a description, not a report
+    if not _THAT.search(gap) and _PREPOSITION.search(gap):
+        return False            # "responded to the Clinton campaign calling ...": its topic
     return _COORDINATION.search(gap) is None
+
+
+_THAT = re.compile(r"\bthat\b", re.I)
+_PREPOSITION = re.compile(r"\b(?:to|for|about|over|against|at|with|of)\b", re.I)
 
 
 def _set_parent(a: Attr, p: "Attr | None") -> None:

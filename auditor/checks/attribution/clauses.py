@@ -167,7 +167,7 @@ def _described(R: Rules, t: str, s: int, e: int):
     return None
 
 
-_VENUE_LEAD = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,4}?(?:on|to|in|with|at)\s+(?:(?:the|a|an)\s+)?[\"']?"
+_VENUE_LEAD = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,4}?(?:on|to|in|with|at)\s+(?P<article>(?:the|a|an)\s+)?[\"']?"
                          r"(?=\S)", re.I)
 
 
@@ -180,6 +180,8 @@ def _venue_after(R: Rules, t: str, pos: int, se: int) -> dict | None:
         return None
     m = _VENUE_LEAD.match(t, pos, min(se, pos + 60))
     o = R.outlet_rx.match(t, m.end()) if m else None
+    if o is None and m and m.group("article"):
+        o = R.outlet_rx.match(t, m.start("article"))    # "on The View": the article is its name's
     if o is None:
         for m in _VENUE_COMMA.finditer(t, pos, min(se, pos + 200)):
             o = R.outlet_rx.match(t, m.end())
@@ -414,9 +416,11 @@ def _participle_head(R: Rules, t: str, lo: int, cs: int):
     """The noun phrase a participle right after it describes ("women accusing Trump",
     "Pasalaqua quoting Trump", "a clause saying"): its speaker. None when the word before is
     no noun (a preposition, an auxiliary, a pronoun, a time word: "by saying", "was saying")."""
-    ws = _words(t, max(lo, cs - 80), cs)
-    if not ws or t[ws[-1][1]:cs].strip():
-        return None             # punctuation between: ", saying" is the clause's
+    lo = max(lo, cs - 80)
+    cut = _PHRASE_PUNCT.search(t[lo:cs][::-1])
+    ws = _words(t, cs - cut.start() if cut else lo, cs)
+    if not ws:
+        return None             # punctuation just before: ", saying" is the clause's
     wl = ws[-1][2].casefold()
     if wl in _PREPS or wl in _PARTICIPLE_PREPS or wl in R.clause_starts or \
             wl in R.verbs_not_in_source or wl in R.negators or wl in _PRONOUNS or \
@@ -431,11 +435,17 @@ def _participle_head(R: Rules, t: str, lo: int, cs: int):
         if w in _PREPS or w in R.clause_starts or w in R.verbs_not_in_source:
             break
         k -= 1
-    got = _described(R, t, ws[k][0], ws[-1][1]) if k < len(ws) else None
+    if k == len(ws):
+        return None
+    c = classify(R, t, ws[k][0], ws[-1][1])
+    if c is not None and c["kind"] in ("organization", "outlet"):
+        return ws[k][0], ws[-1][1], c       # "the Clinton campaign calling"
+    got = _described(R, t, ws[k][0], ws[-1][1])
     if got is not None and got[2].get("people") is False:
         return None             # "defended his businesses saying": things say nothing
     return got
 
 
+_PHRASE_PUNCT = re.compile(r"[,;:()\"]")
 _OBJECT_PRONOUNS = {"him", "her", "them", "us", "me", "it"}
 _PARTICIPLE_PREPS = {"by", "about", "without", "after", "before", "while", "when", "upon"}

@@ -1,6 +1,7 @@
 """Cue-first extraction: every reporting cue of the text, with its source and content."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from ...model import Article
@@ -16,6 +17,25 @@ from .sources import (
     _AND_END, _appositive_before, _extend_appositive_name, _object_after, _same_key,
     _segment_before, _words, classify, straight)
 from .statement import Attr
+
+
+_CALL_SIGN = re.compile(r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)?")
+_POSTMODIFIER = re.compile(r"\s(?:of|at|for|from|in|with|on|close\s+to|familiar\s+with)\s")
+
+
+def _unnamed_person(phrase: str, c: dict) -> bool:
+    """A person the phrase describes without naming: "a media analyst", "a top Russian
+    official", "the owner of a local gun store" (a definite description that says who by what
+    follows it); not "the senator" (someone named before) nor a name."""
+    words = phrase.split()
+    first = words[0].casefold() if words else ""
+    if c.get("unnamed") and first in ("a", "an", "one", "another"):
+        return True             # "another House Republican", "a member at a rally in Ohio"
+    if len(words) < 2 or not words[-1][:1].islower():
+        return False            # ends in a name: "Ms. Ortiz"
+    if first in ("a", "an", "one", "another"):
+        return True             # "a top Russian official"
+    return first == "the" and bool(_POSTMODIFIER.search(phrase))
 
 
 def _paras(article: Article) -> list:
@@ -72,7 +92,9 @@ def extract(article: Article, R: Rules, t: str | None = None, paras: list | None
             words = len(ln.text.split())
             if not (ln.text.rstrip().endswith((".", '."', ".\u201d")) and words >= 15):
                 continue
-        elif head_key and _same_key(ln.text, head_key, head_first, t[ln.start:ln.end]):
+        elif head_key and _same_key(ln.text, head_key, head_first,
+                                    None if "\u2014" in ln.text or "\u2015" in ln.text
+                                    else t[ln.start:ln.end]):
             continue
         quotes = _quote_spans(t, ln.start, ln.end)
         for ss, se in sentences(t, ln.start, ln.end):
@@ -176,8 +198,8 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             got = _infinitive_source(R, t, ss, lo, cs, out)
             if got is False:
                 continue        # "hard to say", "nothing to say"
-        if got is None and direction == "subject" and t[cs0:ce].endswith("ing") and \
-                t[lo:cs].strip():
+        if got is None and direction in ("subject", "before", "either") and \
+                t[cs0:ce].endswith("ing") and t[lo:cs].strip():
             got = _participle_head(R, t, lo, cs)    # "women accusing Trump", no comma
         if got is None and direction == "subject":
             got = _clause_subject(R, t, ss, cs, out)
@@ -202,7 +224,10 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
                 relative = True
         if got is None and direction in ("before", "either"):
             s, e = _segment_before(R, t, lo, cs)
-            c = classify(R, t, s, e, None) if e > s and len(_words(t, s, e)) <= 10 else None
+            # a call sign or an acronym alone ("FOXC4KC reported", "WMUR reported") takes the
+            # cue's hint: an outlet the registry does not know
+            sign = hint if _CALL_SIGN.fullmatch(t, s, e) else None
+            c = classify(R, t, s, e, sign) if e > s and len(_words(t, s, e)) <= 10 else None
             if c is None and e <= s:
                 ap = _appositive_before(R, t, lo, cs, None)
                 if ap:
@@ -254,8 +279,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue
         if not relative:
             used.append((s, e))     # "Jim, who describes himself ..., said": Jim's twice
-        if c["kind"] == "person" and c.get("unnamed") and \
-                t[s:e].split(" ", 1)[0].casefold() in ("a", "an", "one", "another"):
+        if c["kind"] == "person" and _unnamed_person(t[s:e], c):
             c = dict(c, kind="anonymous")       # "a media analyst said": someone unnamed
         a = Attr(new_id(), (cs0, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])

@@ -141,6 +141,10 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     if titled is not None:
         name, role = titled
         return {"kind": "person", "name": t[name[0]:name[1]], "role": t[role[0]:role[1]]}
+    place = _name_of_place(R, t, words) if len(words) <= int(
+        R.settings.get("max_source_words", 16)) else None
+    if place is not None:
+        return place            # "Susan Collins of Maine", "Aaron Smith of the X Association"
     if _any(R.any_document, R.documents, phrase):
         return {"kind": "document", "name": phrase}
     if _any(R.any_organization, R.organizations, phrase):
@@ -148,9 +152,6 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
     # a person: a trailing run of capitalised name tokens, the role before it
     if len(words) > int(R.settings.get("max_source_words", 16)):
         return None
-    place = _name_of_place(R, t, words)
-    if place is not None:
-        return place
     maxn = int(R.settings.get("max_name_tokens", 4))
     name_toks: list[tuple[int, int, str]] = []
     for ws, we, w in reversed(words):
@@ -207,7 +208,14 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
         return None
     k = low.index("of", 2)
     rest = words[k + 1:]
-    if not rest or len(rest) > 3 or not all(_is_cap(w[2]) for w in rest):
+    # "of Maine", "of the National Cannabis Industry Association" (a body's name: its words
+    # capitalised, "of", "for", "and" between)
+    if rest and rest[0][2].casefold() == "the" and len(rest) >= 2:
+        body = rest[1:]
+        if len(body) > 6 or not _is_cap(body[0][2]) or not _is_cap(body[-1][2]) or not all(
+                _is_cap(w[2]) or w[2].casefold() in ("of", "for", "and") for w in body):
+            return None
+    elif not rest or len(rest) > 3 or not all(_is_cap(w[2]) for w in rest):
         return None
     head = words[:k]
     name = []
@@ -220,8 +228,9 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
             break
     role = head[:len(head) - len(name)]
     if len(name) < 2 or len(name) > int(R.settings.get("max_name_tokens", 4)) or \
-            not all(w[2].casefold().rstrip(".") in R.title_words or _is_cap(w[2]) for w in role):
-        return None
+            not all(w[2].casefold().rstrip(".") in R.title_words or _is_cap(w[2]) for w in role) \
+            or _any(R.any_organization, R.organizations, t[name[0][0]:name[-1][1]]):
+        return None             # "the Federal Reserve Bank of New York": a body
     c = {"kind": "person", "name": t[name[0][0]:name[-1][1]]}
     c["role"] = t[role[0][0]:role[-1][1]] if role else None
     return c
@@ -488,10 +497,20 @@ def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) ->
 
 
 # -- extraction ---------------------------------------------------------------------------------
+_CLAUSE_DASHES = str.maketrans({"\u2014": ";", "\u2015": ";"})
+
+
 def straight(text: str) -> str:
     """``text.translate(_TRANSLATE)`` (curly quotes and dashes straightened one for one), without
-    translate's per-character cost: nothing to do on ASCII text, a regex substitution else."""
-    return text if text.isascii() else _straighten(text)
+    translate's per-character cost: nothing to do on ASCII text, a regex substitution else.
+
+    An em dash is a clause boundary, not a hyphen: it becomes ";" (one for one), so "told Roll
+    Call—he's" ends the object at the dash as "told Roll Call; he's" would."""
+    if text.isascii():
+        return text
+    if "\u2014" in text or "\u2015" in text:
+        text = text.translate(_CLAUSE_DASHES)
+    return _straighten(text)
 
 
 def _same_key(text: str, head_key: str, head_first: str, plain: str | None = None) -> bool:

@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,9 @@ from auditor.archive.redis_store import RedisArchive
 from auditor.ingest import iter_sources
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+from conftest import FIXTURES, ROOT
+
+BBC = FIXTURES / "duplicates" / "bbc"
 OLD = ["business-007.txt", "business-059.txt", "politics-226.txt", "tech-043.txt"]
 NEW = ["business-253.txt", "business-196.txt", "politics-265.txt", "tech-326.txt", "business-001.txt"]
 

@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,8 +18,9 @@ from auditor.ingest import iter_sources
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+from conftest import FIXTURES, ROOT
+
+BBC = FIXTURES / "duplicates" / "bbc"
 SCHEMA = json.loads((ROOT / "auditor" / "schemas" / "report.schema.json").read_text())
 OLD = ["business-007.txt", "business-059.txt", "politics-226.txt", "tech-043.txt"]
 NEW = ["business-253.txt", "business-196.txt", "politics-265.txt", "tech-326.txt", "business-001.txt"]

@@ -11,8 +11,7 @@ from auditor.engine.pipeline import AuditOptions, audit
 from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+from conftest import ROOT, SEEDS
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from auditor.checks import nearduplicates as nd
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+from conftest import FIXTURES, SEEDS
+
+BBC = FIXTURES / "duplicates" / "bbc"
 
 
 @pytest.fixture(scope="module")

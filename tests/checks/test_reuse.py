@@ -11,9 +11,9 @@ from auditor.checks import reuse
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
-SEEDS = ROOT / "seeds"
+from conftest import FIXTURES, SEEDS
+
+BBC = FIXTURES / "duplicates" / "bbc"
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,9 @@ from auditor.cli import main  # noqa: E402
 from auditor.model import AuditResult, Finding, Severity  # noqa: E402
 from auditor.output.html import Layout, Report, page_name  # noqa: E402
 
-FIX = Path(__file__).parent / "fixtures" / "html"
+from conftest import FIXTURES  # noqa: E402
+
+FIX = FIXTURES / "html"
 REPORT = json.loads((FIX / "report.json").read_text(encoding="utf-8"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -310,7 +312,7 @@ def test_json_record_links_by_field_mark_the_right_words(watch, tmp_path):
     """A JSON record whose body does not start with its title: the report's spans index the
     record's title or text, the page shows the title line before the body; #at=FIELD:S-E
     links still mark the words they name (issue 20)."""
-    fix = Path(__file__).parent / "fixtures" / "offsets"
+    fix = FIXTURES / "offsets"
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["audit", str(fix / "records.jsonl"), "-o", str(out), "-q", "-j", "1"])
     assert res.exit_code == 0, res.output

@@ -18,7 +18,6 @@ from auditor.archive import ArchiveError, open_archive
 from auditor.archive.store import add_articles
 from auditor.archive.redis_store import RedisArchive
 from auditor.ingest import iter_sources
-from auditor.rules import load_ruleset
 
 from conftest import FIXTURES, ROOT
 
@@ -102,11 +101,10 @@ def test_redis_and_sqlite_archives_give_the_same_report(old_new, fresh_url):
     assert {"duplicate.archived", "reuse.passage"} <= rules
 
 
-def test_lookups_go_through_keys(old_new, fresh_url):
-    rs = load_ruleset()
+def test_lookups_go_through_keys(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    assert add_articles(store, arts, rs) == 4
+    assert add_articles(store, arts, ruleset) == 4
     assert store.count() == 4
     got = store.get([1, 2, 3, 4])
     assert sorted(a.id for a in got.values()) == sorted(OLD)
@@ -114,18 +112,17 @@ def test_lookups_go_through_keys(old_new, fresh_url):
     assert a.text == (BBC / "business-007.txt").read_text(encoding="utf-8")
     assert a.article().lines[0].text == a.text.splitlines()[0]
     # re-adding the same article replaces it and removes its old index entries
-    add_articles(store, [arts[0]], rs)
+    add_articles(store, [arts[0]], ruleset)
     assert store.count() == 4
     keys = sorted(store.signatures(range(1, 10)))
     assert len(keys) == 4 and 5 in keys
     store.close()
 
 
-def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url):
-    rs = load_ruleset()
+def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    add_articles(store, arts[:2], rs)
+    add_articles(store, arts[:2], ruleset)
     before = sorted(store.r.keys(store._pfx + b"*"))
     snapshot = {k: store.r.dump(k) for k in before if not k.endswith(b"next_key")}
 
@@ -135,17 +132,17 @@ def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url):
         raise KeyboardInterrupt          # the user pressed Ctrl-C half-way
 
     with pytest.raises(KeyboardInterrupt):
-        add_articles(store, dying(), rs)
+        add_articles(store, dying(), ruleset)
     after = {k: store.r.dump(k) for k in sorted(store.r.keys(store._pfx + b"*"))
              if not k.endswith(b"next_key")}
     assert after == snapshot and store.count() == 2
     store.close()
 
 
-def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url):
-    rs = load_ruleset()
+def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
-    add_articles(store, [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")], rs)
+    arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
+    add_articles(store, arts, ruleset)
     # A big add, killed before it finishes: nothing of it is visible.
     big = old_new / "big"
     big.mkdir()
@@ -162,18 +159,17 @@ def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url):
     store.close()
 
 
-def test_reader_beside_a_writer(old_new, fresh_url):
-    rs = load_ruleset()
+def test_reader_beside_a_writer(old_new, fresh_url, ruleset):
     writer = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    add_articles(writer, arts[:1], rs)
+    add_articles(writer, arts[:1], ruleset)
     reader = open_archive(fresh_url, readonly=True)
     seen = []
     def records():
         for a in arts[1:]:
             seen.append(reader.count())          # the reader reads while the add is under way
             yield a
-    add_articles(writer, records(), rs)
+    add_articles(writer, records(), ruleset)
     assert seen == [1, 1, 1] and reader.count() == 4
 
 

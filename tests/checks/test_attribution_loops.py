@@ -4,7 +4,6 @@ import shutil
 import pytest
 
 from auditor.engine.pipeline import audit
-from auditor.rules import load_ruleset
 
 from conftest import FIXTURES
 
@@ -12,8 +11,8 @@ FIX = FIXTURES / "attribution"
 
 
 @pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
+def rs(ruleset):
+    return ruleset
 
 
 def circular(result):

@@ -1,5 +1,6 @@
 """What every test file shares: the default rule set and articles made from text (fixtures),
-paths, the report schema and running the CLI.
+paths, the report schema, running the CLI, and `require` for what the tests need from outside
+Python (redis-server, Chromium) or from the test extras.
 
 The test folder mirrors the package (tests/checks/ for auditor/checks/, ...). Test modules are
 imported by their file name (pytest's default "prepend" import mode, no __init__.py), so each
@@ -7,8 +8,10 @@ file name is unique across the folders; this file's folder is on sys.path, so a 
 imports the helpers below with ``from conftest import ...``.
 """
 import dataclasses
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +85,33 @@ def make_article(text: str, name: str = "t.txt", *, id: str | None = None,
 def make_article_fixture():
     """``make_article(text, name="t.txt", *, id=, title=, outlet=, url=, published=, meta=)``."""
     return make_article
+
+
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def require(what: str, found: bool, install: str) -> None:
+    """Stop the test (called in a fixture or a test) when ``what`` is missing: under CI=true it
+    fails, since CI installs everything the tests need (.ci/run) and a skip would hide a test
+    that never ran; elsewhere it skips, saying how to install what is missing."""
+    if found:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing under CI=true: {install} (.ci/run installs it)",
+                    pytrace=False)
+    pytest.skip(f"{what} is not installed: {install} (under CI=true this fails)")
+
+
+def require_program(program: str, install: str) -> str:
+    """The path of ``program`` (a name on PATH or a path), else ``require``'s stop."""
+    path = shutil.which(program)
+    require(program, path is not None, install)
+    return path
+
+
+def require_module(module: str, install: str) -> None:
+    """``require`` for a Python package the tests import (from an extra such as [test])."""
+    require(f"the Python package {module}", importlib.util.find_spec(module) is not None, install)
 
 
 def run_cli(*args, cwd=None, input=None, env=None):

@@ -1,4 +1,5 @@
-"""The shared fixtures and helpers of conftest.py: ``make_article`` makes what ingest reads."""
+"""The shared fixtures and helpers of conftest.py: ``make_article`` makes what ingest reads, and
+``require`` skips with how to install what is missing, or fails under CI=true."""
 import dataclasses
 import json
 
@@ -57,4 +58,23 @@ def test_metadata_without_a_title_is_set_on_the_text_readers_article(make_articl
 
 def test_the_fixture_is_the_function(make_article):
     assert make_article is conftest.make_article
+
+
+def test_a_missing_requirement_skips_saying_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(conftest, "IN_CI", False)
+    conftest.require("thing", True, "apt-get install thing")          # present: nothing happens
+    with pytest.raises(pytest.skip.Exception, match="apt-get install thing"):
+        conftest.require("thing", False, "apt-get install thing")
+    with pytest.raises(pytest.skip.Exception, match=r"no-such-program.*apt-get install it"):
+        conftest.require_program("no-such-program-i22", "apt-get install it")
+    with pytest.raises(pytest.skip.Exception, match=r"no_such_module.*pip install -e '\.\[test\]'"):
+        conftest.require_module("no_such_module_i22", "pip install -e '.[test]'")
+
+
+def test_a_missing_requirement_fails_under_ci(monkeypatch):
+    monkeypatch.setattr(conftest, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true.*apt-get install thing"):
+        conftest.require("thing", False, "apt-get install thing")
+    with pytest.raises(pytest.fail.Exception, match="no-such-program"):
+        conftest.require_program("no-such-program-i22", "apt-get install it")
 

@@ -1,4 +1,6 @@
 """The archive in Redis: a real redis-server on a free loopback port, started and stopped here.
+Without redis-server or the redis client the tests skip, saying how to install them; under
+CI=true they fail instead (conftest.require).
 
 The same audit against a Redis archive and against a SQLite archive gives the same report;
 an interrupted add leaves the archive as it was; a reader works beside a writer.
@@ -6,7 +8,6 @@ an interrupted add leaves the archive as it was; a reader works beside a writer.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from auditor.archive.store import add_articles
 from auditor.archive.redis_store import RedisArchive
 from auditor.ingest import iter_sources
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, require_module, require_program
 
 BBC = FIXTURES / "duplicates" / "bbc"
 OLD = ["business-007.txt", "business-059.txt", "politics-226.txt", "tech-043.txt"]
@@ -34,12 +35,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    server = shutil.which("redis-server")
-    if server is None:
-        import os
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed here (CI installs it)")
+    server = require_program("redis-server", "apt-get install redis-server")
+    require_module("redis", "pip install -e '.[test]' (or the [redis] extra)")
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",

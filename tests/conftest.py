@@ -1,5 +1,17 @@
+"""What every test file shares: the default rule set and articles made from text (fixtures),
+paths, the report schema, running the CLI, and `require` for what the tests need from outside
+Python (redis-server, Chromium) or from the test extras.
+
+The test folder mirrors the package (tests/checks/ for auditor/checks/, ...). Test modules are
+imported by their file name (pytest's default "prepend" import mode, no __init__.py), so each
+file name is unique across the folders; this file's folder is on sys.path, so a test module
+imports the helpers below with ``from conftest import ...``.
+"""
+import dataclasses
+import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,8 +40,78 @@ def validate_report(data: dict) -> None:
 
 @pytest.fixture(scope="session")
 def ruleset():
+    """The default rule packs, loaded once for the session. Shared: a test that changes a rule
+    set (disables a rule, applies a config, adds to its compiled rules) loads or copies its own."""
     from auditor.rules import load_ruleset
     return load_ruleset()
+
+
+def make_article(text: str, name: str = "t.txt", *, id: str | None = None,
+                 title: str | None = None, outlet: str | None = None, url: str | None = None,
+                 published: str | None = None, meta: dict | None = None):
+    """The ``Article`` ingest makes of ``text``; ``name`` is its path, and its id unless ``id``
+    gives one (as front matter or a record's id field does).
+
+    Without a title, as the text reader reads a file holding ``text`` (``textfile.parse``): the
+    text is the whole file, its lines the non-blank ones, the headline the first of them (or the
+    front matter's); ``outlet``, ``url``, ``published`` and ``meta`` are then set as metadata
+    would set them. With a title, as the JSON reader reads a record with these fields and
+    ``text`` as its body (``record_to_article``): the headline is put before the body, unless
+    the body starts with it, and offsets map back to the record's fields.
+
+    A plain function, so that module-level helpers can call it too; tests can also ask for it
+    as the ``make_article`` fixture.
+    """
+    from auditor.ingest import IngestOptions
+    from auditor.ingest.jsonfile import record_to_article
+    from auditor.ingest.textfile import parse
+    from auditor.model import Article
+    given = {k: v for k, v in (("outlet", outlet), ("url", url), ("published", published))
+             if v is not None}
+    if title is not None:
+        art = record_to_article({"title": title, "text": text, **given}, name, id or name,
+                                IngestOptions(), 1)        # a .json file's one record
+        given = {}
+    else:
+        art = next((a for a in parse(text, name, id or name) if isinstance(a, Article)), None)
+        if art is None:
+            raise ValueError(f"the text reader makes no article of {text!r}")
+    if meta:
+        given["meta"] = {**art.meta, **meta}
+    return dataclasses.replace(art, **given) if given else art
+
+
+@pytest.fixture(name="make_article")
+def make_article_fixture():
+    """``make_article(text, name="t.txt", *, id=, title=, outlet=, url=, published=, meta=)``."""
+    return make_article
+
+
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def require(what: str, found: bool, install: str) -> None:
+    """Stop the test (called in a fixture or a test) when ``what`` is missing: under CI=true it
+    fails, since CI installs everything the tests need (.ci/run) and a skip would hide a test
+    that never ran; elsewhere it skips, saying how to install what is missing."""
+    if found:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is missing under CI=true: {install} (.ci/run installs it)",
+                    pytrace=False)
+    pytest.skip(f"{what} is not installed: {install} (under CI=true this fails)")
+
+
+def require_program(program: str, install: str) -> str:
+    """The path of ``program`` (a name on PATH or a path), else ``require``'s stop."""
+    path = shutil.which(program)
+    require(program, path is not None, install)
+    return path
+
+
+def require_module(module: str, install: str) -> None:
+    """``require`` for a Python package the tests import (from an extra such as [test])."""
+    require(f"the Python package {module}", importlib.util.find_spec(module) is not None, install)
 
 
 def run_cli(*args, cwd=None, input=None, env=None):

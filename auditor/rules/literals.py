@@ -28,8 +28,8 @@ _CATEGORY = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
              _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 # Characters the ``regex`` engine matches case-insensitively to an ASCII letter although
-# str.lower() does not map them onto it (tests/test_boilerplate.py enumerates them): a line
-# holding one skips the literal pre-filter of ignorecase patterns.
+# str.lower() does not map them onto it (tests/checks/test_boilerplate.py enumerates them):
+# a line holding one skips the literal pre-filter of ignorecase patterns.
 _FOLD_SPECIAL = ("\u0131", "\u0307", "\u017f")      # dotless i, İ lowered (i + dot), long s
 
 

@@ -7,26 +7,17 @@ import pytest
 
 from auditor.checks.consistency import _Text, find_mentions, find_names
 from auditor.knowledge.kb import get_kb
-from auditor.model import Article, Line
 from auditor.engine.pipeline import audit
 from auditor.rules import load_ruleset
 
-from conftest import FIXTURES, SEEDS, run_cli, validate_report
+from conftest import FIXTURES, SEEDS, make_article, run_cli, validate_report
 
 FIX = FIXTURES / "consistency"
 
 
-def _article(text: str, published: str | None = None) -> Article:
-    lines, pos = [], 0
-    for i, ln in enumerate(text.split("\n")):
-        lines.append(Line(i, pos, pos + len(ln), ln, i + 1))
-        pos += len(ln) + 1
-    return Article("a", "a.txt", text, tuple(lines), published=published)
-
-
 def mentions(text: str, ruleset):
     kb = get_kb(ruleset)
-    tx = _Text(_article(text))
+    tx = _Text(make_article(text, "a.txt"))
     names = find_names(tx, kb)
     return [(m.person, sorted(m.positions), m.tense, m.pairing) for m in find_mentions(tx, kb, names)]
 

@@ -22,9 +22,9 @@ from auditor.ingest.jsonfile import record_to_article
 from auditor.model import PLAIN_FIELDS, AuditResult, FieldMap, Finding, Severity
 from auditor.output.html import page_name
 
-from conftest import validate_report
+from conftest import FIXTURES, validate_report
 
-FIX = Path(__file__).parent / "fixtures" / "offsets"
+FIX = FIXTURES / "offsets"
 RECORDS = {r["id"]: r for r in map(json.loads, (FIX / "records.jsonl").read_text().splitlines())}
 RECORDS.update({r["id"]: r for r in json.loads((FIX / "list.json").read_text())})
 PREPENDED = ("prepended", "copy", "repeat", "listed")    # bodies that do not start with the title

@@ -6,22 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from auditor.ingest.textfile import parse
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+from conftest import ROOT, SEEDS, make_article
 
 
 @pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
+def rs(ruleset):
+    return ruleset
 
 
 def _article(text: str, aid: str = "t"):
-    return next(a for a in parse(text, f"{aid}.txt", aid) if not hasattr(a, "kind"))
+    return make_article(text, f"{aid}.txt", id=aid)
 
 
 def _bp(findings):

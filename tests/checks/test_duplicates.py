@@ -1,14 +1,11 @@
 from auditor.checks import ArticleContext, load_all
-from auditor.ingest.textfile import parse
 from auditor.engine.stage import process_article
 
-
-def article(text, name="t.txt"):
-    return next(iter(parse(text, name, name)))
+from conftest import make_article
 
 
 def findings(text, ruleset, rule_prefix=""):
-    res = process_article(article(text), ruleset)
+    res = process_article(make_article(text), ruleset)
     return [f for f in res.findings if f.rule.startswith(rule_prefix)]
 
 
@@ -31,7 +28,7 @@ def test_headline_not_repeated_gives_nothing(ruleset):
 def test_headline_after_navigation_lines(ruleset):
     text = ("Skip to content\n\nPolitics\n\nTalks resume in Geneva\n\nTalks resume in Geneva\n\n"
             "Delegations met again on Friday.\n")
-    res = process_article(article(text), ruleset)
+    res = process_article(make_article(text), ruleset)
     assert res.record["title"] == "Talks resume in Geneva"
     fs = [f for f in res.findings if f.rule == "duplicate.headline"]
     assert [f.line for f in fs] == [7]
@@ -71,7 +68,7 @@ def test_disabled_rule_is_not_reported(ruleset):
     rs = copy.deepcopy(ruleset)
     rs.disabled_rules.add("headline.sensational")
     text = "BREAKING: shocking news!\n\nBody.\n"
-    assert process_article(article(text), rs).findings == []
+    assert process_article(make_article(text), rs).findings == []
 
 
 def test_repeated_line_in_a_json_record_names_lines_of_its_text(ruleset, tmp_path):

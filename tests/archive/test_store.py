@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -19,9 +18,9 @@ from auditor.ingest import iter_sources
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
-SCHEMA = json.loads((ROOT / "auditor" / "schemas" / "report.schema.json").read_text())
+from conftest import FIXTURES, REPORT_SCHEMA, ROOT
+
+BBC = FIXTURES / "duplicates" / "bbc"
 OLD = ["business-007.txt", "business-059.txt", "politics-226.txt", "tech-043.txt"]
 NEW = ["business-253.txt", "business-196.txt", "politics-265.txt", "tech-326.txt", "business-001.txt"]
 
@@ -29,11 +28,6 @@ NEW = ["business-253.txt", "business-196.txt", "politics-265.txt", "tech-326.txt
 def cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
 
 
 @pytest.fixture()
@@ -59,7 +53,7 @@ def test_round_trip_cli(old_new):
     r = cli("audit", str(old_new / "new"), "--archive", str(db), "--format", "json", "-o", "")
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
-    jsonschema.Draft202012Validator(SCHEMA).validate(rep)
+    jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(rep)
     arch = {f["article"]: f for f in rep["findings"] if f["rule"] == "duplicate.archived"}
     assert set(arch) == {"business-253.txt", "politics-265.txt", "tech-326.txt"}
     assert arch["business-253.txt"]["evidence"]["archived_id"] == "business-007.txt"
@@ -82,19 +76,19 @@ def test_round_trip_cli(old_new):
     assert r.returncode == 0 and "4 article(s)" in r.stdout and "num_perm: 128" in r.stdout
 
 
-def test_readding_replaces(tmp_path, rs):
+def test_readding_replaces(tmp_path, ruleset):
     store = SQLiteArchive(str(tmp_path / "a.db"))
     arts = _articles(BBC / "business-007.txt")
-    assert add_articles(store, arts, rs) == 1
-    assert add_articles(store, arts, rs) == 1
+    assert add_articles(store, arts, ruleset) == 1
+    assert add_articles(store, arts, ruleset) == 1
     assert store.count() == 1
     assert store.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 32
     store.close()
 
 
-def test_lookups_use_indexes(tmp_path, rs):
+def test_lookups_use_indexes(tmp_path, ruleset):
     store = SQLiteArchive(str(tmp_path / "a.db"))
-    add_articles(store, _articles(BBC / "business-007.txt"), rs)
+    add_articles(store, _articles(BBC / "business-007.txt"), ruleset)
     for sql in ("SELECT key, article FROM bands WHERE key IN (?,?)",
                 "SELECT hash, article FROM passages WHERE hash IN (?,?)",
                 "SELECT key, article FROM headlines WHERE key IN (?,?)",
@@ -130,10 +124,10 @@ def _snapshot(db):
         con.close()
 
 
-def test_interrupted_add_leaves_archive_as_it_was(old_new, rs):
+def test_interrupted_add_leaves_archive_as_it_was(old_new, ruleset):
     db = str(old_new / "archive.db")
     store = SQLiteArchive(db)
-    add_articles(store, _articles(old_new / "old" / "business-007.txt"), rs)
+    add_articles(store, _articles(old_new / "old" / "business-007.txt"), ruleset)
     store.close()
     before = _snapshot(db)
     r = subprocess.run([sys.executable, "-c", KILLER, db, str(old_new / "new")], capture_output=True,
@@ -150,20 +144,20 @@ def test_interrupted_add_leaves_archive_as_it_was(old_new, rs):
                 raise KeyboardInterrupt
             yield a
     with pytest.raises(KeyboardInterrupt):
-        add_articles(store, gen(), rs)
+        add_articles(store, gen(), ruleset)
     assert store.count() == 1
     store.close()
     assert _snapshot(db) == before
     # and the archive still works
-    res = audit([str(old_new / "new" / "business-253.txt")], rs, AuditOptions(archive=db))
+    res = audit([str(old_new / "new" / "business-253.txt")], ruleset, AuditOptions(archive=db))
     assert [f.rule for f in res.findings if f.rule == "duplicate.archived"] == ["duplicate.archived"]
 
 
-def test_concurrent_reader_beside_writer(old_new, rs):
+def test_concurrent_reader_beside_writer(old_new, ruleset):
     db = str(old_new / "archive.db")
     w = SQLiteArchive(db)
-    add_articles(w, _articles(old_new / "old" / "business-007.txt"), rs)
-    rec = record_for(_articles(old_new / "old" / "tech-043.txt")[0], rs)
+    add_articles(w, _articles(old_new / "old" / "business-007.txt"), ruleset)
+    rec = record_for(_articles(old_new / "old" / "tech-043.txt")[0], ruleset)
     seen = {}
     with w.transaction():
         w._insert(rec)                                  # written, not committed
@@ -188,7 +182,7 @@ def test_concurrent_reader_beside_writer(old_new, rs):
     w.close()
 
 
-def test_other_settings_refused(old_new, rs):
+def test_other_settings_refused(old_new, ruleset):
     db = old_new / "archive.db"
     assert cli("archive", "add", str(db), str(old_new / "old")).returncode == 0
     rules = old_new / "rules"
@@ -205,7 +199,7 @@ def test_other_settings_refused(old_new, rs):
     assert r.returncode == 2 and "no such archive" in r.stderr
 
 
-def test_recurring_lines_count_archived(tmp_path, rs):
+def test_recurring_lines_count_archived(tmp_path, ruleset):
     footer = "Follow the Daily Clarion on Mastodon"
     bodies = ["The city council voted on a new transport plan that expands bus routes in the north.",
               "Farmers in the valley say the drought has cut their harvest by half this summer.",
@@ -215,9 +209,9 @@ def test_recurring_lines_count_archived(tmp_path, rs):
     (tmp_path / "old.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs[:2]), encoding="utf-8")
     (tmp_path / "new.jsonl").write_text(json.dumps(recs[2]) + "\n", encoding="utf-8")
     db = str(tmp_path / "a.db")
-    add_articles(SQLiteArchive(db), _articles(tmp_path / "old.jsonl"), rs)
-    res = audit([str(tmp_path / "new.jsonl")], rs, AuditOptions(archive=db))
+    add_articles(SQLiteArchive(db), _articles(tmp_path / "old.jsonl"), ruleset)
+    res = audit([str(tmp_path / "new.jsonl")], ruleset, AuditOptions(archive=db))
     rec = [f for f in res.findings if f.rule == "boilerplate.recurring"]
     assert len(rec) == 1 and rec[0].text == footer and rec[0].evidence["archived"] == 2
-    assert not [f for f in audit([str(tmp_path / "new.jsonl")], rs, AuditOptions()).findings
+    assert not [f for f in audit([str(tmp_path / "new.jsonl")], ruleset, AuditOptions()).findings
                 if f.rule == "boilerplate.recurring"]

@@ -6,16 +6,14 @@ import json
 import jsonschema
 import pytest
 
-from auditor.ingest.textfile import parse
 from auditor.engine.stage import process_article
 from auditor.rules import load_ruleset
 
-from conftest import FIXTURES, REPORT_SCHEMA, ROOT, SEEDS
+from conftest import FIXTURES, REPORT_SCHEMA, ROOT, SEEDS, make_article
 
 
 def run(text, ruleset, name="t.txt"):
-    art = next(iter(parse(text, name, name)))
-    return process_article(art, ruleset)
+    return process_article(make_article(text, name), ruleset)
 
 
 def seed(prefix, ruleset):

@@ -1,4 +1,6 @@
 """The archive in Redis: a real redis-server on a free loopback port, started and stopped here.
+Without redis-server or the redis client the tests skip, saying how to install them; under
+CI=true they fail instead (conftest.require).
 
 The same audit against a Redis archive and against a SQLite archive gives the same report;
 an interrupted add leaves the archive as it was; a reader works beside a writer.
@@ -6,12 +8,10 @@ an interrupted add leaves the archive as it was; a reader works beside a writer.
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,10 +19,10 @@ from auditor.archive import ArchiveError, open_archive
 from auditor.archive.store import add_articles
 from auditor.archive.redis_store import RedisArchive
 from auditor.ingest import iter_sources
-from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+from conftest import FIXTURES, ROOT, require_module, require_program
+
+BBC = FIXTURES / "duplicates" / "bbc"
 OLD = ["business-007.txt", "business-059.txt", "politics-226.txt", "tech-043.txt"]
 NEW = ["business-253.txt", "business-196.txt", "politics-265.txt", "tech-326.txt", "business-001.txt"]
 
@@ -35,12 +35,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    server = shutil.which("redis-server")
-    if server is None:
-        import os
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server is not installed here (CI installs it)")
+    server = require_program("redis-server", "apt-get install redis-server")
+    require_module("redis", "pip install -e '.[test]' (or the [redis] extra)")
     port = _free_port()
     folder = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
@@ -102,11 +98,10 @@ def test_redis_and_sqlite_archives_give_the_same_report(old_new, fresh_url):
     assert {"duplicate.archived", "reuse.passage"} <= rules
 
 
-def test_lookups_go_through_keys(old_new, fresh_url):
-    rs = load_ruleset()
+def test_lookups_go_through_keys(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    assert add_articles(store, arts, rs) == 4
+    assert add_articles(store, arts, ruleset) == 4
     assert store.count() == 4
     got = store.get([1, 2, 3, 4])
     assert sorted(a.id for a in got.values()) == sorted(OLD)
@@ -114,18 +109,17 @@ def test_lookups_go_through_keys(old_new, fresh_url):
     assert a.text == (BBC / "business-007.txt").read_text(encoding="utf-8")
     assert a.article().lines[0].text == a.text.splitlines()[0]
     # re-adding the same article replaces it and removes its old index entries
-    add_articles(store, [arts[0]], rs)
+    add_articles(store, [arts[0]], ruleset)
     assert store.count() == 4
     keys = sorted(store.signatures(range(1, 10)))
     assert len(keys) == 4 and 5 in keys
     store.close()
 
 
-def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url):
-    rs = load_ruleset()
+def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    add_articles(store, arts[:2], rs)
+    add_articles(store, arts[:2], ruleset)
     before = sorted(store.r.keys(store._pfx + b"*"))
     snapshot = {k: store.r.dump(k) for k in before if not k.endswith(b"next_key")}
 
@@ -135,17 +129,17 @@ def test_interrupted_add_leaves_the_archive_as_it_was(old_new, fresh_url):
         raise KeyboardInterrupt          # the user pressed Ctrl-C half-way
 
     with pytest.raises(KeyboardInterrupt):
-        add_articles(store, dying(), rs)
+        add_articles(store, dying(), ruleset)
     after = {k: store.r.dump(k) for k in sorted(store.r.keys(store._pfx + b"*"))
              if not k.endswith(b"next_key")}
     assert after == snapshot and store.count() == 2
     store.close()
 
 
-def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url):
-    rs = load_ruleset()
+def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url, ruleset):
     store = RedisArchive(fresh_url)
-    add_articles(store, [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")], rs)
+    arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
+    add_articles(store, arts, ruleset)
     # A big add, killed before it finishes: nothing of it is visible.
     big = old_new / "big"
     big.mkdir()
@@ -162,18 +156,17 @@ def test_killed_add_process_leaves_the_archive_as_it_was(old_new, fresh_url):
     store.close()
 
 
-def test_reader_beside_a_writer(old_new, fresh_url):
-    rs = load_ruleset()
+def test_reader_beside_a_writer(old_new, fresh_url, ruleset):
     writer = RedisArchive(fresh_url)
     arts = [a for a in iter_sources([str(old_new / "old")]) if hasattr(a, "text")]
-    add_articles(writer, arts[:1], rs)
+    add_articles(writer, arts[:1], ruleset)
     reader = open_archive(fresh_url, readonly=True)
     seen = []
     def records():
         for a in arts[1:]:
             seen.append(reader.count())          # the reader reads while the add is under way
             yield a
-    add_articles(writer, records(), rs)
+    add_articles(writer, records(), ruleset)
     assert seen == [1, 1, 1] and reader.count() == 4
 
 

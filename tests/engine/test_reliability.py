@@ -1,14 +1,13 @@
 """The explained reliability score: components, weights from the pack, per-article only."""
 import json
 
-from auditor.ingest.textfile import parse
 from auditor.model import Finding, Severity
 from auditor.engine.pipeline import AuditOptions, audit
 from auditor.engine.stage import process_article
 from auditor.engine.reliability import score
 from auditor.rules import load_ruleset
 
-from conftest import SEEDS, run_cli, validate_report
+from conftest import SEEDS, make_article, run_cli, validate_report
 
 COMPONENTS = {"named-share", "no-attribution", "anonymous-only", "vague", "chain-depth",
               "terminal-kind", "outlet-rating", "penalty-duplicate-headline", "penalty-boilerplate",
@@ -16,7 +15,7 @@ COMPONENTS = {"named-share", "no-attribution", "anonymous-only", "vague", "chain
 
 
 def run(text, ruleset, name="t.txt"):
-    return process_article(next(iter(parse(text, name, name))), ruleset)
+    return process_article(make_article(text, name), ruleset)
 
 
 def finding(rule, article="x"):

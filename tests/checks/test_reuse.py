@@ -9,16 +9,10 @@ import pytest
 
 from auditor.checks import reuse
 from auditor.engine.pipeline import AuditOptions, audit
-from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
-SEEDS = ROOT / "seeds"
+from conftest import FIXTURES, SEEDS
 
-
-@pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
+BBC = FIXTURES / "duplicates" / "bbc"
 
 
 def _jsonl(path: Path, records):
@@ -29,8 +23,9 @@ def _text(aid: str) -> str:
     return (BBC / aid).read_text(encoding="utf-8")
 
 
-def test_bbc_reuse_both_sides_with_spans(tmp_path, rs):
-    res = audit([str(BBC / "business-059.txt"), str(BBC / "business-196.txt")], rs, AuditOptions())
+def test_bbc_reuse_both_sides_with_spans(tmp_path, ruleset):
+    res = audit([str(BBC / "business-059.txt"), str(BBC / "business-196.txt")], ruleset,
+                AuditOptions())
     found = [f for f in res.findings if f.rule == "reuse.passage"]
     assert not [c for c in res.clusters if c.kind == "near-duplicate"]       # the rest differs
     by_side = {}
@@ -57,7 +52,7 @@ WIRE = ("The central bank raised its main interest rate by a quarter of a percen
         "ruled out if wage growth stayed strong through the spring.")
 
 
-def test_published_first_side(tmp_path, rs):
+def test_published_first_side(tmp_path, ruleset):
     a = ("Rates rise again\n\nMarkets had expected the move for weeks after a run of strong data.\n\n" + WIRE +
          "\n\nBanks are expected to pass the increase to mortgage holders within days.")
     b = ("Borrowers face higher costs\n\nFamilies in the north say they are already struggling with bills "
@@ -67,7 +62,7 @@ def test_published_first_side(tmp_path, rs):
         {"id": "copy", "title": "Borrowers face higher costs", "published": "2024-03-08", "text": b},
         {"id": "wire", "title": "Rates rise again", "published": "2024-03-07", "text": a},
     ])
-    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    res = audit([str(tmp_path / "a.jsonl")], ruleset, AuditOptions())
     found = {f.article: f for f in res.findings if f.rule == "reuse.passage"}
     assert set(found) == {"copy", "wire"}
     c, w = found["copy"], found["wire"]
@@ -79,14 +74,15 @@ def test_published_first_side(tmp_path, rs):
     assert c.related[0]["article"] == "wire" and c.related[0]["text"] == w.text
 
 
-def test_near_duplicates_are_not_reuse(rs):
-    res = audit([str(BBC / "business-007.txt"), str(BBC / "business-253.txt")], rs, AuditOptions())
+def test_near_duplicates_are_not_reuse(ruleset):
+    res = audit([str(BBC / "business-007.txt"), str(BBC / "business-253.txt")], ruleset,
+                AuditOptions())
     assert [f.rule for f in res.findings if f.rule.startswith(("reuse", "duplicate.near"))] == \
         ["duplicate.near-article"]
 
 
-def test_seeds_share_no_passage(rs):
-    res = audit([str(SEEDS)], rs, AuditOptions())
+def test_seeds_share_no_passage(ruleset):
+    res = audit([str(SEEDS)], ruleset, AuditOptions())
     assert not [f for f in res.findings if f.rule == "reuse.passage"]
 
 
@@ -122,20 +118,20 @@ def _story(n: int) -> str:
     return f"{topics[n]} on Tuesday, officials said.\n\n{PROMO}\n"
 
 
-def test_passage_one_outlet_prints_everywhere_is_boilerplate_not_reuse(tmp_path, rs):
+def test_passage_one_outlet_prints_everywhere_is_boilerplate_not_reuse(tmp_path, ruleset):
     recs = [{"id": f"d{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _story(i)}
             for i in range(3)]
     recs.append({"id": "o1", "title": "Other", "outlet": "Other Paper", "text": _story(3)})
     p = tmp_path / "feed.jsonl"
     _jsonl(p, recs[:3])
-    res = audit([str(p)], rs, AuditOptions())
+    res = audit([str(p)], ruleset, AuditOptions())
     assert not [f for f in res.findings if f.rule == "reuse.passage"]
     rec = [f for f in res.findings if f.rule == "boilerplate.recurring"]
     assert sorted(f.article for f in rec) == ["d0", "d1", "d2"]
     assert all(f.text == PROMO and f.evidence["recurrence"] == 3 for f in rec)
     # printed by another outlet too: that is reuse, reported as such
     _jsonl(p, recs[:2] + recs[3:])
-    res = audit([str(p)], rs, AuditOptions())
+    res = audit([str(p)], ruleset, AuditOptions())
     assert {f.article for f in res.findings if f.rule == "reuse.passage"} == {"d0", "d1", "o1"}
     assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
 
@@ -166,26 +162,26 @@ def _long_story(n: int, extra: str, at_end: bool) -> str:
     return "\n\n".join(paras)
 
 
-def test_outlet_furniture_needs_the_look_of_furniture(tmp_path, rs):
+def test_outlet_furniture_needs_the_look_of_furniture(tmp_path, ruleset):
     """One outlet printing the same passage 3 times: a closing note is furniture, a story
     sentence recycled mid-article (no address to the reader) stays reuse."""
     p = tmp_path / "feed.jsonl"
     _jsonl(p, [{"id": f"b{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _long_story(i, NOTE, True)}
                for i in range(3)])
-    res = audit([str(p)], rs, AuditOptions())
+    res = audit([str(p)], ruleset, AuditOptions())
     assert sorted(f.article for f in res.findings if f.rule == "boilerplate.recurring") == ["b0", "b1", "b2"]
     assert not [f for f in res.findings if f.rule == "reuse.passage"]
     _jsonl(p, [{"id": f"r{i}", "title": f"Story {i}", "outlet": "Daily Example", "text": _long_story(i, RECYCLED, False)}
                for i in range(3)])
-    res = audit([str(p)], rs, AuditOptions())
+    res = audit([str(p)], ruleset, AuditOptions())
     assert not [f for f in res.findings if f.rule == "boilerplate.recurring"]
     assert {f.article for f in res.findings if f.rule == "reuse.passage"} == {"r0", "r1", "r2"}
 
 
-def test_furniture_cues_ignore_quotations(rs):
+def test_furniture_cues_ignore_quotations(ruleset):
     from auditor.checks.reuse import Params, furniture_test
     from auditor.model import Finding, Severity
-    looks = furniture_test(Params.from_ruleset(rs), {"a": "x\n" * 10}.get)
+    looks = furniture_test(Params.from_ruleset(ruleset), {"a": "x\n" * 10}.get)
 
     def f(text: str) -> list[Finding]:
         return [Finding("reuse.passage", Severity.WARNING, "a", 1, 1, 0, 1, text, "")]
@@ -225,7 +221,7 @@ def test_candidate_pairs_grouped_by_slices_of_the_hash_space_find_the_same(monke
     assert reuse.candidate_pairs(backwards, 2, 40) == whole[0]
 
 
-def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, monkeypatch):
+def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, ruleset, monkeypatch):
     """The sentences of the articles to align wait in a spool and only the most recently used
     are held: holding a single one gives the same findings as holding them all."""
     recs = [{"id": f"w{i}", "title": f"Wire story {i}", "outlet": f"Paper {i}",
@@ -234,7 +230,7 @@ def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, mo
     _jsonl(tmp_path / "feed.jsonl", recs)
 
     def found():
-        res = audit([str(tmp_path / "feed.jsonl")], rs, AuditOptions())
+        res = audit([str(tmp_path / "feed.jsonl")], ruleset, AuditOptions())
         return [f.to_dict() for f in res.findings if f.rule == "reuse.passage"]
     wide = found()
     monkeypatch.setattr(reuse, "UNITS_HELD", 1)
@@ -242,7 +238,8 @@ def test_alignment_holding_one_article_at_a_time_finds_the_same(tmp_path, rs, mo
     assert found() == wide and len({f["article"] for f in wide}) == 6
 
 
-def test_alignment_on_forked_workers_finds_the_same_in_the_same_order(tmp_path, rs, monkeypatch):
+def test_alignment_on_forked_workers_finds_the_same_in_the_same_order(tmp_path, ruleset,
+                                                                       monkeypatch):
     """With two jobs the corpus stage computes sentences and aligns pairs on forked worker
     processes, a batch per task; the findings are those of one job, in the same order."""
     recs = [{"id": f"w{i}", "title": f"Wire story {i}", "outlet": f"Paper {i}",
@@ -260,7 +257,7 @@ def test_alignment_on_forked_workers_finds_the_same_in_the_same_order(tmp_path, 
     monkeypatch.setattr(reuse, "BATCH", 1)          # a task per article and per pair
 
     def found(jobs):
-        res = audit([str(tmp_path / "feed.jsonl")], rs, AuditOptions(jobs=jobs))
+        res = audit([str(tmp_path / "feed.jsonl")], ruleset, AuditOptions(jobs=jobs))
         return [f.to_dict() for f in res.findings if f.rule == "reuse.passage"]
     one = found(1)
     assert calls and not any(forked for forked, _ in calls)

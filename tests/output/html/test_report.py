@@ -17,9 +17,9 @@ from auditor.output.html import page_name, script_json
 from auditor.output.html.diff import compare
 from auditor.output.html.highlight import Mark, highlight
 
-from conftest import spooled_result, watch_findings
+from conftest import FIXTURES, spooled_result, watch_findings
 
-FIX = Path(__file__).parent / "fixtures" / "html"
+FIX = FIXTURES / "html"
 REPORT = json.loads((FIX / "report.json").read_text(encoding="utf-8"))
 GONE = next(a["id"] for a in REPORT["articles"] if "gone" in a["id"])
 

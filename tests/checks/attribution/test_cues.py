@@ -6,12 +6,12 @@ import pytest
 
 from auditor.checks.attribution import analyse
 from auditor.checks.attribution.rules import expand_lexicon, inflect
-from auditor.ingest.common import article_from_parts
+
+from conftest import make_article
 
 
 def statements(text: str, ruleset, outlet: str | None = None):
-    art = article_from_parts(id="t", path="t.json", fmt="json", title="A headline for the test",
-                             body=text, outlet=outlet)
+    art = make_article(text, "t.json", title="A headline for the test", outlet=outlet)
     _, records, chains = analyse(art, ruleset)
     recs = [r for r in records if not r.get("venue_of") and not r.get("headline")]
     return recs, [[n["name"] for n in c["nodes"]] for c in chains]

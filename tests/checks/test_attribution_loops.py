@@ -1,18 +1,18 @@
 """Circular sourcing across articles: outlets that cite each other on the same story."""
 import shutil
-from pathlib import Path
 
 import pytest
 
 from auditor.engine.pipeline import audit
-from auditor.rules import load_ruleset
 
-FIX = Path(__file__).parent / "fixtures" / "attribution"
+from conftest import FIXTURES
+
+FIX = FIXTURES / "attribution"
 
 
 @pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
+def rs(ruleset):
+    return ruleset
 
 
 def circular(result):

@@ -13,21 +13,15 @@ import pytest
 from auditor.checks import _sketch as sk
 from auditor.checks import nearduplicates as nd
 from auditor.engine.pipeline import AuditOptions, audit
-from auditor.rules import load_ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-BBC = ROOT / "tests" / "fixtures" / "duplicates" / "bbc"
+from conftest import FIXTURES, SEEDS
 
-
-@pytest.fixture(scope="module")
-def rs():
-    return load_ruleset()
+BBC = FIXTURES / "duplicates" / "bbc"
 
 
 @pytest.fixture(scope="module")
-def bbc(rs):
-    return audit([str(BBC)], rs, AuditOptions())
+def bbc(ruleset):
+    return audit([str(BBC)], ruleset, AuditOptions())
 
 
 def _clusters(result, kind):
@@ -35,8 +29,8 @@ def _clusters(result, kind):
                   for c in result.clusters if c.kind == kind)
 
 
-def test_no_near_duplicates_among_seeds(rs):
-    res = audit([str(SEEDS)], rs, AuditOptions())
+def test_no_near_duplicates_among_seeds(ruleset):
+    res = audit([str(SEEDS)], ruleset, AuditOptions())
     assert not [c for c in res.clusters if c.kind in ("near-duplicate", "headline")]
     assert not [f for f in res.findings if f.rule in ("duplicate.near-article", "duplicate.headline-corpus")]
 
@@ -79,20 +73,20 @@ def _jsonl(path: Path, records):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
-def test_earliest_published_is_original(tmp_path, rs):
+def test_earliest_published_is_original(tmp_path, ruleset):
     body = (BBC / "politics-226.txt").read_text(encoding="utf-8").split("\n", 1)[1]
     body2 = (BBC / "politics-265.txt").read_text(encoding="utf-8").split("\n", 1)[1]
     _jsonl(tmp_path / "a.jsonl", [
         {"id": "late", "title": "A", "published": "2005-03-02", "text": body},
         {"id": "early", "title": "B", "published": "2005-03-01", "text": body2},
     ])
-    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    res = audit([str(tmp_path / "a.jsonl")], ruleset, AuditOptions())
     f = [f for f in res.findings if f.rule == "duplicate.near-article"]
     assert len(f) == 1 and f[0].article == "late" and f[0].evidence["original"] == "early"
     assert f[0].evidence["basis"] == "published" and "2005-03-01" in f[0].message
 
 
-def test_boilerplate_left_out_of_the_sketch(tmp_path, rs):
+def test_boilerplate_left_out_of_the_sketch(tmp_path, ruleset):
     """Same footer, different bodies: not near-duplicates. Same body, other boilerplate: J = 1."""
     a = (BBC / "business-001.txt").read_text(encoding="utf-8").split("\n", 1)[1]
     b = (BBC / "business-002.txt").read_text(encoding="utf-8").split("\n", 1)[1]
@@ -104,17 +98,17 @@ def test_boilerplate_left_out_of_the_sketch(tmp_path, rs):
         {"id": "y1", "title": "Three", "text": "Menu Close\n\n" + a},
         {"id": "y2", "title": "Four", "text": a + "\n\nRead more\n\nShare on Facebook\n"},
     ])
-    res = audit([str(tmp_path / "a.jsonl")], rs, AuditOptions())
+    res = audit([str(tmp_path / "a.jsonl")], ruleset, AuditOptions())
     cl = [c for c in res.clusters if c.kind == "near-duplicate"]
     assert len(cl) == 1
     assert {m["article"] for m in cl[0].members} == {"y1", "y2"} and cl[0].similarity == 1.0
 
 
-def test_lsh_is_blocking_not_all_pairs(monkeypatch, rs):
+def test_lsh_is_blocking_not_all_pairs(monkeypatch, ruleset):
     calls = []
     real = nd.verify
     monkeypatch.setattr(nd, "verify", lambda a, b: calls.append(1) or real(a, b))
-    res = audit([str(BBC)], rs, AuditOptions())
+    res = audit([str(BBC)], ruleset, AuditOptions())
     n = len(res.articles)
     assert len(calls) <= 4 < n * (n - 1) // 2       # three true pairs (+ at most one near miss)
 
@@ -175,8 +169,8 @@ def test_candidate_pairs_from_band_keys():
     assert nd.clusters(5, [(0, 1), (1, 4)]) == [[0, 1, 4]]
 
 
-def test_jobs_do_not_change_output(rs):
-    one = audit([str(BBC)], rs, AuditOptions(jobs=1))
-    two = audit([str(BBC)], rs, AuditOptions(jobs=2))
+def test_jobs_do_not_change_output(ruleset):
+    one = audit([str(BBC)], ruleset, AuditOptions(jobs=1))
+    two = audit([str(BBC)], ruleset, AuditOptions(jobs=2))
     assert [c.to_dict() for c in one.clusters] == [c.to_dict() for c in two.clusters]
     assert [f.to_dict() for f in one.findings] == [f.to_dict() for f in two.findings]

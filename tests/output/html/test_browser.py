@@ -1,8 +1,8 @@
 """The HTML report in a real browser: Debian's headless Chromium driven by Playwright.
 
-The pages are opened from file:// exactly as a reader opens them from disk. In CI (CI=true)
-these tests always run; elsewhere they skip, saying so, only when /usr/bin/chromium is not
-installed (Playwright's own browser download is never used).
+The pages are opened from file:// exactly as a reader opens them from disk. Without
+/usr/bin/chromium or Playwright for Python the tests skip, saying how to install them; under
+CI=true they fail instead (conftest.require). Playwright's own browser download is never used.
 Screenshots are saved in the pytest temporary folder (the path is printed), or in the folder
 named by AUDITOR_SCREENSHOTS.
 """
@@ -19,19 +19,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from auditor.cli import main
+from auditor.model import AuditResult, Finding, Severity
+from auditor.output.html import Layout, Report, page_name
+
+from conftest import FIXTURES, require_module, require_program
+
 CHROMIUM = "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-if not os.path.exists(CHROMIUM) and not IN_CI:
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); the browser tests run in CI",
-                allow_module_level=True)
 
-from playwright.sync_api import sync_playwright  # noqa: E402  (a test dependency: never skipped)
-
-from auditor.cli import main  # noqa: E402
-from auditor.model import AuditResult, Finding, Severity  # noqa: E402
-from auditor.output.html import Layout, Report, page_name  # noqa: E402
-
-FIX = Path(__file__).parent / "fixtures" / "html"
+FIX = FIXTURES / "html"
 REPORT = json.loads((FIX / "report.json").read_text(encoding="utf-8"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -39,6 +35,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 @pytest.fixture(scope="module")
 def browser():
+    require_program(CHROMIUM, "apt-get install chromium")
+    require_module("playwright", "pip install -e '.[test]'")
+    from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
@@ -310,7 +309,7 @@ def test_json_record_links_by_field_mark_the_right_words(watch, tmp_path):
     """A JSON record whose body does not start with its title: the report's spans index the
     record's title or text, the page shows the title line before the body; #at=FIELD:S-E
     links still mark the words they name (issue 20)."""
-    fix = Path(__file__).parent / "fixtures" / "offsets"
+    fix = FIXTURES / "offsets"
     out = tmp_path / "out"
     res = CliRunner().invoke(main, ["audit", str(fix / "records.jsonl"), "-o", str(out), "-q", "-j", "1"])
     assert res.exit_code == 0, res.output

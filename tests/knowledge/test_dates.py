@@ -4,20 +4,11 @@ import datetime as dt
 import jsonschema
 
 from auditor.knowledge.dates import Constraint, infer, parse_date, scan
-from auditor.model import Article, Line
 
 from conftest import REPORT_SCHEMA
 
 D = dt.date
 TODAY = D(2026, 11, 22)
-
-
-def art(text, published=None, meta=None):
-    lines, pos = [], 0
-    for i, ln in enumerate(text.split("\n")):
-        lines.append(Line(i, pos, pos + len(ln), ln, i + 1))
-        pos += len(ln) + 1
-    return Article("x", "x.txt", text, tuple(lines), published=published, meta=meta or {})
 
 
 def validate(rec):
@@ -26,9 +17,10 @@ def validate(rec):
     jsonschema.Draft202012Validator(schema).validate(rec)
 
 
-def test_metadata_wins_with_its_provenance():
-    p = infer(art("On December 23, 2023 it rained.", "2024-01-05T10:00:00+02:00",
-                  {"published_from": "html:meta"}), today=TODAY)
+def test_metadata_wins_with_its_provenance(make_article):
+    p = infer(make_article("On December 23, 2023 it rained.",
+                           published="2024-01-05T10:00:00+02:00",
+                           meta={"published_from": "html:meta"}), today=TODAY)
     assert p.value == D(2024, 1, 5) and p.provenance == "html:meta" and p.window == (p.value, p.value)
     validate(p.to_record())
 
@@ -51,51 +43,52 @@ def test_modal_may_and_weekdays_are_not_dates():
     assert ("full", "December 23, 2023") in got
 
 
-def test_explicit_date_bounds_the_window_but_future_sentences_do_not():
-    p = infer(art("On December 23, 2023, the Times reported. Elections will be held on March 31, 2030."),
-              today=TODAY)
+def test_explicit_date_bounds_the_window_but_future_sentences_do_not(make_article):
+    p = infer(make_article("On December 23, 2023, the Times reported. Elections will be held "
+                           "on March 31, 2030."), today=TODAY)
     assert p.provenance == "inferred" and p.window == (D(2023, 12, 23), TODAY)
     used = [e for e in p.evidence if e["used"]]
     assert [e["text"] for e in used] == ["December 23, 2023"]
     validate(p.to_record())
 
 
-def test_yearless_date_after_the_latest_dated_event():
-    p = infer(art("On December 23, 2023, the Times reported. Bloomberg's report on January 25 followed."),
-              today=TODAY)
+def test_yearless_date_after_the_latest_dated_event(make_article):
+    p = infer(make_article("On December 23, 2023, the Times reported. Bloomberg's report on "
+                           "January 25 followed."), today=TODAY)
     assert p.window[0] == D(2024, 1, 25)
     ev = next(e for e in p.evidence if e["text"] == "January 25")
     assert ev["used"] and "assumption" in ev["note"]
 
 
-def test_yearless_dates_inside_the_window_titles_imply():
+def test_yearless_dates_inside_the_window_titles_imply(make_article):
     cons = [Constraint(D(2023, 6, 1), D(9999, 12, 31), "Foreign Minister A"),
             Constraint(D(2020, 8, 5), D(2026, 1, 2), "spy chief B")]
-    p = infer(art("On July 3 they spoke; the first round was on May 16."), cons, today=TODAY)
+    p = infer(make_article("On July 3 they spoke; the first round was on May 16."), cons,
+              today=TODAY)
     assert p.window == (D(2025, 7, 3), D(2026, 1, 2))
 
 
-def test_weekday_pins_the_year():
+def test_weekday_pins_the_year(make_article):
     cons = [Constraint(D(2020, 1, 1), D(2025, 12, 31), "X")]
-    p = infer(art("It happened on Tuesday, May 14, in Kyiv."), cons, today=TODAY)
+    p = infer(make_article("It happened on Tuesday, May 14, in Kyiv."), cons, today=TODAY)
     assert p.window[0] == D(2024, 5, 14)      # 14 May was a Tuesday in 2024 (and 2019)
 
 
-def test_outvoted_title_is_reported():
+def test_outvoted_title_is_reported(make_article):
     a = Constraint(D(2024, 5, 14), D(9999, 12, 31), "Defence Minister Belousov")
     b = Constraint(D(2021, 1, 26), D(2025, 1, 20), "Secretary of State Blinken")
     c = Constraint(D(2012, 11, 6), D(2024, 5, 12), "Defence Minister Shoigu")
     # two against one but in a tie of two and two: no side is taken, the window is their hull
-    p = infer(art("Nothing dated here."), [a, b, c], today=TODAY)
+    p = infer(make_article("Nothing dated here."), [a, b, c], today=TODAY)
     assert p.window == (D(2021, 1, 26), D(2025, 1, 20)) and p.outvoted == []
     d = Constraint(D(2024, 9, 5), D(9999, 12, 31), "Foreign Minister Sybiha")
-    p = infer(art("Nothing dated here."), [a, b, c, d], today=TODAY)
+    p = infer(make_article("Nothing dated here."), [a, b, c, d], today=TODAY)
     assert p.window == (D(2024, 9, 5), D(2025, 1, 20))
     assert p.outvoted == [c]
 
 
-def test_nothing_to_go_on():
-    p = infer(art("No dates at all, only last month and yesterday."), today=TODAY)
+def test_nothing_to_go_on(make_article):
+    p = infer(make_article("No dates at all, only last month and yesterday."), today=TODAY)
     assert p.value is None and p.window is None and p.provenance is None
     assert {e["text"] for e in p.evidence} == {"last month", "yesterday"}
     assert not any(e["used"] for e in p.evidence)

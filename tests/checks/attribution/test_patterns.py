@@ -63,14 +63,13 @@ def test_constructs_not_understood_leave_the_pattern_as_written(pattern):
     assert factored(pattern, []) == pattern
 
 
-def test_rule_pack_patterns_match_as_written_on_sample_text():
-    rs = load_ruleset()
-    rules_for(rs)
+def test_rule_pack_patterns_match_as_written_on_sample_text(ruleset):
+    rules_for(ruleset)
     text = ("Officials said on Monday, according to Reuters, citing sources familiar with the "
             "matter. \"We will,\" he told The New York Times in an interview with CNN, adding "
             "that it is reported the Kremlin's spokesman Dmitry Peskov was quoted by TASS.\n"
             "Source: Interfax\nTranslated by Jane Doe")
-    for e in rs.entries("attribution"):
+    for e in ruleset.entries("attribution"):
         flags = e.get("flags", ["ignorecase"])
         slow = compile_pattern(e["pattern"], flags)
         fast = compile_pattern(factored(e["pattern"], flags), flags)
@@ -122,7 +121,7 @@ def test_word_scanner_finds_what_the_pattern_finds(pattern, flags):
     stands (kb.WordScanner): the matches must be the ones a full scan gives."""
     from auditor.checks.attribution import TextScan, scan
     from auditor.rules.wordscan import WordScanner
-    R = rules_for(load_ruleset())
+    R = rules_for(load_ruleset())        # a rule set of its own: a scanner is added to its rules
     rx = compile_pattern(factored(pattern, flags), flags)
     R.scanners[rx] = WordScanner(rx)
     try:
@@ -134,10 +133,10 @@ def test_word_scanner_finds_what_the_pattern_finds(pattern, flags):
         del R.scanners[rx]
 
 
-def test_rule_pack_cues_use_word_scanners():
+def test_rule_pack_cues_use_word_scanners(ruleset):
     """The default cues whose matches start at a known word are scanned word by word; the
     look-behind cues start with a \\b for that."""
-    R = rules_for(load_ruleset())
+    R = rules_for(ruleset)
     scanned = {e["id"] for e, rx in R.cues if rx in R.scanners}
     assert {"cue-say", "cue-say-plural", "cue-told", "cue-according-to", "cue-gerund",
             "cue-relative-cited", "cue-interview"} <= scanned

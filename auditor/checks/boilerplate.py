@@ -494,6 +494,7 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
     sc = scan(article, ctx)
     flagged = ctx.data.get("boilerplate_lines", set())
     lines = []
+    hashes: dict[str, int] = {}           # line text -> hash of its key, shared with _model_lines
     for ln in article.lines:
         i = ln.index
         if i in sc.skip or i in flagged:
@@ -509,21 +510,23 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
             continue
         start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
         line, col = article.position(start)
-        lines.append((stable_hash64(key), start, start + len(text), line, col, text[:max_text], where))
+        h = hashes[ln.text] = stable_hash64(key)
+        lines.append((h, start, start + len(text), line, col, text[:max_text], where))
     out = {"lines": lines}
-    model = _model_lines(article, ctx)
+    model = _model_lines(article, ctx, hashes)
     if model:
         out["model"] = model
     return out
 
 
-def _model_lines(article: Article, ctx: ArticleContext) -> dict | None:
+def _model_lines(article: Article, ctx: ArticleContext, hashes: dict[str, int]) -> dict | None:
     """What the recurrence model of the corpus stage needs of this article (None when the
     classifier scored no line or has no recurrence weights): per scored line, in order, its
     ordinal among the non-blank lines, the hash of its key, its stage-2 logit, whether it
     holds a class cue and whether a pattern flagged it; and, for the candidates (scored at
-    least ``recurrence_candidates``, not flagged in the article, not the headline, a class
-    that is switched on), what a finding needs."""
+    least ``recurrence_candidates``, not flagged in the article, not the headline) what a
+    finding needs; their class is read from the text in the corpus stage, for the lines it
+    flags only."""
     got = ctx.data.get("boilerplate_scored")
     if not got:
         return None
@@ -532,29 +535,29 @@ def _model_lines(article: Article, ctx: ArticleContext) -> dict | None:
     flagged = ctx.data.get("boilerplate_lines", set())
     sc = scan(article, ctx)
     floor = model.recurrence_candidates
+    lines = article.lines
     ordinal = {}
     k = 0
-    for ln in article.lines:
-        if ln.text.strip():
+    for ln in lines:
+        if ln.text and not ln.text.isspace():
             ordinal[ln.index] = k
             k += 1
     rows, cands = [], []
     for s, cue in zip(scored, cued):
-        ln = article.lines[s.index]
-        key = line_key(ln.text)
-        h = stable_hash64(key) if key else 0
+        ln = lines[s.index]
+        h = hashes.get(ln.text)
+        if h is None:
+            key = line_key(ln.text)
+            h = stable_hash64(key) if key else 0
         anchor = s.index in flagged and s.index not in flagged_model
         rows.append((ordinal[s.index], h, round(boilerplate_model.logit(s), 4), cue, anchor))
         if (s.probability < floor or s.index in flagged or s.index in sc.skip or not h):
             continue
-        c = boilerplate_model.classify(ln.text.strip(), s.basic.words, model, s.features)
-        if c is None:
-            continue
-        start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
+        lead = len(ln.text) - len(ln.text.lstrip())
+        start = ln.start + lead
         end = ln.end - (len(ln.text) - len(ln.text.rstrip()))
-        line, col = article.position(start)
-        cands.append((len(rows) - 1, c.id, c.severity, start, end, line, col, ln.text.strip()[:300],
-                      boilerplate_model.reasons(s, 2)))
+        line, col = ln.file_line, ln.file_column + lead        # article.position(start)
+        cands.append((len(rows) - 1, s.basic.words, start, end, line, col, ln.text.strip()))
     return {"rows": rows, "candidates": cands, "n": k}
 
 
@@ -658,11 +661,15 @@ def _recurrence_findings(items: list[CorpusItem], model, veto: dict) -> list[Fin
         sup = boilerplate_model.block_support(prob, [r[3] or v > 0 for r, v in zip(rows, rec)],
                                               [r[4] for r in rows], joined, model.block_probability)
         scope = f"outlet {outlet}" if outlet else "the corpus"
-        for k, cid, sev, start, end, line, col, text, why in m["candidates"]:
+        for k, words, start, end, line, col, text in m["candidates"]:
             p = prob[k]
             if p < thr or sup[k] < thr:
                 continue
-            reasons = boilerplate_model.recurrence_reasons(model, feats[k], 2) + list(why)
+            c = boilerplate_model.classify(text, words, model)     # None: its class is switched off
+            if c is None:
+                continue
+            cid, sev = c.id, c.severity
+            reasons = boilerplate_model.recurrence_reasons(model, feats[k], 3)
             label = CLASS_LABEL.get(cid, cid)
             again = (f"recurs in {rec[k]} other article{'s' if rec[k] != 1 else ''} of {scope}"
                      if rec[k] else f"lines around it recur in other articles of {scope}")

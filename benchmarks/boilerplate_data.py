@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 import sys
 import tarfile
 import tempfile
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,7 +42,7 @@ from auditor.ingest.html import parse  # noqa: E402
 from auditor.model import Article  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "boilerplate-dragnet" / "dragnet.tar.gz"
-CACHE = Path(tempfile.gettempdir()) / "auditor-dragnet-lines.v2.pkl"
+CACHE = Path(tempfile.gettempdir()) / "auditor-dragnet-lines.v3.pkl"
 MIN_COVERAGE = 0.6
 
 
@@ -50,6 +53,7 @@ class Page:
     lines: list[str]     # visible text, one block a line
     labels: list[int]    # 1 boilerplate, 0 content
     coverage: float      # share of the gold characters the content lines cover
+    site: str = ""       # the page's host (site_of()): pages of one site share their furniture
 
     @property
     def body(self) -> tuple[int, int]:
@@ -63,6 +67,26 @@ class Page:
 
 def split_of(name: str) -> str:
     return "dev" if hashlib.md5(name.encode()).digest()[0] < 52 else "train"
+
+
+_HREF = re.compile(r"""href=["']?(https?://[^"'/\s>]+)""", re.I)
+
+
+def _host(url: str) -> str:
+    h = urlparse(url.strip()).netloc.lower().rsplit("@", 1)[-1].split(":")[0]
+    return h[4:] if h.startswith("www.") else h
+
+
+def site_of(url: str | None, source: str) -> str:
+    """The page's site: the host of its canonical or og:url address (auditor's reader keeps it
+    as the article's url), else the host its links name most often, without ``www.``."""
+    if url and url.strip().lower().startswith("http"):
+        h = _host(url)
+        if h:
+            return h
+    c = Counter(_host(u) for u in _HREF.findall(source))
+    c.pop("", None)
+    return c.most_common(1)[0][0] if c else ""
 
 
 def _fold(s: str) -> str:
@@ -157,7 +181,8 @@ def label_page(name: str, html: bytes, gold_bytes: bytes) -> dict | None:
     if not gold.strip() or not lines:
         return None
     labels, cov = label_lines(lines, gold)
-    return {"name": name, "split": split_of(name), "lines": lines, "labels": labels, "coverage": cov}
+    return {"name": name, "split": split_of(name), "lines": lines, "labels": labels, "coverage": cov,
+            "site": site_of(art.url, source)}
 
 
 def load_pages(keep_all: bool = False) -> list[Page]:

@@ -15,7 +15,8 @@ line) is written as a .txt file, and the folder is audited as a user would (``au
 * the share of content lines flagged.
 
 ``--compare`` also runs the checks without the classifier (the ``boilerplate-model`` pack left
-out: today's checks) and the trivial "short line without final punctuation" rule (at most 10
+out: the checks before it), the classifier without its corpus stage (no recurrence weights: what
+a page audited alone, or a corpus without other pages of its sites, gets) and the trivial "short line without final punctuation" rule (at most 10
 words, not ending in . ! ? or a closing quote after one).
 
 ``--bbc`` audits ../shared/data/bbc-news/ with and without the classifier and lists every
@@ -42,15 +43,18 @@ BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc-n
 _END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*$")
 
 
-def ruleset(model: bool):
+def ruleset(model: bool, recurrence: bool = True):
     rs = load_ruleset()
     if not model:
         rs.packs.pop("boilerplate-model", None)
+    elif not recurrence:            # the classifier's corpus stage left out (no recurrence weights)
+        rs.packs["boilerplate-model"].settings["model"].pop("recurrence", None)
+        rs.packs["boilerplate-model"].settings.pop("recurring_veto", None)
     return rs
 
 
-def findings(folder: str, model: bool, jobs: int):
-    res = audit([folder], ruleset(model), AuditOptions(jobs=jobs))
+def findings(folder: str, model: bool, jobs: int, recurrence: bool = True):
+    res = audit([folder], ruleset(model, recurrence), AuditOptions(jobs=jobs))
     out = []
     for f in res.findings if isinstance(res.findings, list) else list(res.findings):
         if f.rule.startswith("boilerplate."):
@@ -58,8 +62,8 @@ def findings(folder: str, model: bool, jobs: int):
     return res, out
 
 
-def flagged_lines(folder: str, pages, model: bool, jobs: int) -> dict[str, set[int]]:
-    res, found = findings(folder, model, jobs)
+def flagged_lines(folder: str, pages, model: bool, jobs: int, recurrence: bool = True) -> dict[str, set[int]]:
+    res, found = findings(folder, model, jobs, recurrence)
     path_of = {a["id"]: Path(a["path"]).stem for a in res.articles}
     out: dict[str, set[int]] = {p.name: set() for p in pages}
     for f in found:
@@ -147,6 +151,8 @@ def main() -> None:
         if args.compare:
             show("short line without final punct.", score(pages, trivial(pages)))
             show("checks without the classifier", score(pages, flagged_lines(tmp, pages, False, args.jobs)))
+            show("classifier without its recurrence", score(pages, flagged_lines(tmp, pages, True, args.jobs,
+                                                                             recurrence=False)))
         show("checks with the classifier", score(pages, flagged_lines(tmp, pages, True, args.jobs)))
 
 

@@ -465,7 +465,10 @@ def _classified(article: Article, ctx: ArticleContext, skip: set[int], anchors: 
         return []
     texts = [ln.text for ln in article.lines]
     out = []
-    for s, c in boilerplate_model.flag(texts, model, skip, anchors):
+    flagged, scored, cued = boilerplate_model.assess(texts, model, skip, anchors)
+    if scored and model.wr:
+        ctx.data["boilerplate_scored"] = (scored, cued, {s.index for s, _ in flagged})
+    for s, c in flagged:
         ln = article.lines[s.index]
         start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
         end = ln.end - (len(ln.text) - len(ln.text.rstrip()))
@@ -491,6 +494,7 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
     sc = scan(article, ctx)
     flagged = ctx.data.get("boilerplate_lines", set())
     lines = []
+    hashes: dict[str, int] = {}           # line text -> hash of its key, shared with _model_lines
     for ln in article.lines:
         i = ln.index
         if i in sc.skip or i in flagged:
@@ -506,8 +510,55 @@ def recurring_fingerprint(article: Article, ctx: ArticleContext) -> dict[str, An
             continue
         start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
         line, col = article.position(start)
-        lines.append((stable_hash64(key), start, start + len(text), line, col, text[:max_text], where))
-    return {"lines": lines}
+        h = hashes[ln.text] = stable_hash64(key)
+        lines.append((h, start, start + len(text), line, col, text[:max_text], where))
+    out = {"lines": lines}
+    model = _model_lines(article, ctx, hashes)
+    if model:
+        out["model"] = model
+    return out
+
+
+def _model_lines(article: Article, ctx: ArticleContext, hashes: dict[str, int]) -> dict | None:
+    """What the recurrence model of the corpus stage needs of this article (None when the
+    classifier scored no line or has no recurrence weights): per scored line, in order, its
+    ordinal among the non-blank lines, the hash of its key, its stage-2 logit, whether it
+    holds a class cue and whether a pattern flagged it; and, for the candidates (scored at
+    least ``recurrence_candidates``, not flagged in the article, not the headline) what a
+    finding needs; their class is read from the text in the corpus stage, for the lines it
+    flags only."""
+    got = ctx.data.get("boilerplate_scored")
+    if not got:
+        return None
+    scored, cued, flagged_model = got
+    model = boilerplate_model.load(ctx.ruleset)
+    flagged = ctx.data.get("boilerplate_lines", set())
+    sc = scan(article, ctx)
+    floor = model.recurrence_candidates
+    lines = article.lines
+    ordinal = {}
+    k = 0
+    for ln in lines:
+        if ln.text and not ln.text.isspace():
+            ordinal[ln.index] = k
+            k += 1
+    rows, cands = [], []
+    for s, cue in zip(scored, cued):
+        ln = lines[s.index]
+        h = hashes.get(ln.text)
+        if h is None:
+            key = line_key(ln.text)
+            h = stable_hash64(key) if key else 0
+        anchor = s.index in flagged and s.index not in flagged_model
+        rows.append((ordinal[s.index], h, round(boilerplate_model.logit(s), 4), cue, anchor))
+        if (s.probability < floor or s.index in flagged or s.index in sc.skip or not h):
+            continue
+        lead = len(ln.text) - len(ln.text.lstrip())
+        start = ln.start + lead
+        end = ln.end - (len(ln.text) - len(ln.text.rstrip()))
+        line, col = ln.file_line, ln.file_column + lead        # article.position(start)
+        cands.append((len(rows) - 1, s.basic.words, start, end, line, col, ln.text.strip()))
+    return {"rows": rows, "candidates": cands, "n": k}
 
 
 def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
@@ -532,11 +583,21 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
             for h, c in store.line_counts(outlet, hs).items():
                 archived[(outlet, h)] = c
     out = CorpusOutput()
+    model = boilerplate_model.load(cctx.ruleset)
+    veto: dict[tuple[str, int], float] = {}
+    learnt = (_recurrence_findings(items, model, veto)
+              if model is not None and model.wr and model.classes else [])
     for (outlet, h), arts in where.items():
         n_arch = archived.get((outlet, h), 0)
         n = len(arts) + n_arch
         if n < min_count:
             continue
+        if not outlet and model is not None and model.recurring_veto is not None:
+            # the outlet unknown, the line counted across the corpus: left out in the articles
+            # where the recurrence model reads it as content
+            arts = {a: t for a, t in arts.items() if veto.get((a, h), 1.0) >= model.recurring_veto}
+            if len(arts) + n_arch < min_count:
+                continue
         scope = f"outlet {outlet}" if outlet else "the corpus"
         if n_arch:
             scope += f" ({n_arch} of them in the archive)"
@@ -553,6 +614,73 @@ def recurring_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
                 {"category": "recurring", "recurrence": n, "scope": "outlet" if outlet else "corpus",
                  "outlet": outlet or None, "line_hash": f"{h:016x}", "position": pos,
                  "min_count": min_count, "archived": n_arch}))
+    if learnt:          # a line boilerplate.recurring reports is not reported twice
+        seen = {(f.article, f.start) for f in out.findings}
+        out.findings.extend(f for f in learnt if (f.article, f.start) not in seen)
+    return out
+
+
+def _recurrence_findings(items: list[CorpusItem], model, veto: dict) -> list[Finding]:
+    """The classifier's corpus stage: lines an article left unflagged that the recurrence model
+    flags, from their stage-2 score and how often they and their neighbours stand in other
+    articles of the outlet (of the corpus when the outlet is unknown). A line is flagged when
+    its probability reaches ``recurrence_threshold`` inside a block of likely lines that a cue,
+    a pattern's line or a recurring line vouches for (boilerplate_model.block_support).
+    ``veto`` receives (article, line hash) -> probability of every scored line."""
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for it in items:
+        m = (it.fingerprint or {}).get("model")
+        if m:
+            outlet = it.record.get("outlet") or ""
+            for h in {r[1] for r in m["rows"] if r[1]}:
+                counts[(outlet, h)] += 1
+    thr = model.recurrence_threshold
+    out = []
+    for it in items:
+        m = (it.fingerprint or {}).get("model")
+        if not m:
+            continue
+        aid = it.record["id"]
+        outlet = it.record.get("outlet") or ""
+        rows = m["rows"]
+        rec = [counts[(outlet, r[1])] - 1 if r[1] else 0 for r in rows]
+        by_ord = {r[0]: v for r, v in zip(rows, rec)}
+        feats, prob = [], []
+        for r, v in zip(rows, rec):
+            o = r[0]
+            nb = [by_ord.get(o + d, 0) for d in (-2, -1, 1, 2) if 0 <= o + d < m["n"]]
+            f = boilerplate_model.recurrence_features(r[2], v, nb)
+            feats.append(f)
+            p = boilerplate_model.recurrence_probability(model, f)
+            prob.append(p)
+            if r[1]:
+                veto.setdefault((aid, r[1]), p)
+        if not m["candidates"]:
+            continue
+        joined = [False] + [rows[k][0] == rows[k - 1][0] + 1 for k in range(1, len(rows))]
+        sup = boilerplate_model.block_support(prob, [r[3] or v > 0 for r, v in zip(rows, rec)],
+                                              [r[4] for r in rows], joined, model.block_probability)
+        scope = f"outlet {outlet}" if outlet else "the corpus"
+        for k, words, start, end, line, col, text in m["candidates"]:
+            p = prob[k]
+            if p < thr or sup[k] < thr:
+                continue
+            c = boilerplate_model.classify(text, words, model)     # None: its class is switched off
+            if c is None:
+                continue
+            cid, sev = c.id, c.severity
+            reasons = boilerplate_model.recurrence_reasons(model, feats[k], 3)
+            label = CLASS_LABEL.get(cid, cid)
+            again = (f"recurs in {rec[k]} other article{'s' if rec[k] != 1 else ''} of {scope}"
+                     if rec[k] else f"lines around it recur in other articles of {scope}")
+            out.append(Finding(
+                category_rule(cid), Severity.parse(sev), aid, line, col, start, end, text,
+                f"Boilerplate left in the text: this line reads as {label} and {again} "
+                f"(classifier with recurrence, p = {p:.2f}: {', '.join(reasons)}).",
+                [], {"category": cid, "classifier": True, "stage": "recurrence",
+                     "probability": round(p, 3), "threshold": thr, "reasons": reasons,
+                     "recurrence": rec[k], "scope": "outlet" if outlet else "corpus",
+                     "outlet": outlet or None, "confidence": round(p, 2)}))
     return out
 
 

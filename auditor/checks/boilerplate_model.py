@@ -130,6 +130,10 @@ class Model:
     all_classes: frozenset  # every class id, enabled or not
     source: str
     reasons: int
+    wr: dict = field(default_factory=dict)      # the recurrence model's weights (corpus stage)
+    recurrence_threshold: float = 0.9
+    recurrence_candidates: float = 0.05
+    recurring_veto: float | None = None
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)  # line -> cue classes
 
 
@@ -181,6 +185,16 @@ def _build(ruleset: RuleSet) -> Model | None:
             elif not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
                 problems.append(f"{where}: settings.model.{stage}.{k}: weight {v!r} is not a finite number")
         ws.append({k: float(v) for k, v in w.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    wr = model.get("recurrence") or {}
+    if not isinstance(wr, dict):
+        problems.append(f"{where}: settings.model.recurrence: not a mapping of feature to number")
+        wr = {}
+    for k, v in wr.items():
+        if k not in RECURRENCE_REASONS:
+            problems.append(f"{where}: settings.model.recurrence.{k}: no such feature "
+                            f"(retrain with benchmarks/boilerplate_train.py)")
+        elif not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v):
+            problems.append(f"{where}: settings.model.recurrence.{k}: weight {v!r} is not a finite number")
     thr = s.get("threshold", 0.5)
     if not isinstance(thr, (int, float)) or not 0 < thr < 1:
         problems.append(f"{where}: settings.threshold: {thr!r} is not a probability between 0 and 1")
@@ -196,7 +210,11 @@ def _build(ruleset: RuleSet) -> Model | None:
         classes=tuple(c for e, c in classes if e.get("enabled", True)),
         cue_classes=tuple(c for _, c in classes),
         all_classes=frozenset(c.id for _, c in classes), source=where,
-        reasons=int(s.get("reasons", 3)))
+        reasons=int(s.get("reasons", 3)),
+        wr={k: float(v) for k, v in wr.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
+        recurrence_threshold=float(s.get("recurrence_threshold", 0.9)),
+        recurrence_candidates=float(s.get("recurrence_candidates", 0.05)),
+        recurring_veto=None if s.get("recurring_veto") is None else float(s["recurring_veto"]))
 
 
 def class_entries(pack) -> list[tuple[dict, ClassEntry]]:
@@ -630,6 +648,18 @@ def block_support(prob: list[float], cued: list[bool], anchor: list[bool], joine
 
 def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
          anchors: set[int] = frozenset()) -> list[tuple[Scored, ClassEntry]]:
+    """Lines the classifier flags (assess()'s first half)."""
+    return assess(texts, model, skip, anchors)[0]
+
+
+def logit(s: Scored) -> float:
+    """The stage-2 logit of a scored line (what the recurrence model reads as ``z2``)."""
+    p = min(max(s.probability, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def assess(texts: list[str], model: Model, skip: set[int] = frozenset(),
+           anchors: set[int] = frozenset()) -> tuple[list[tuple[Scored, ClassEntry]], list[Scored], list[bool]]:
     """Lines the classifier flags (not in ``skip``), each with its class. Guards:
 
     * a sentence of ``guard_prose_words`` words or more is never flagged;
@@ -638,16 +668,16 @@ def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
       (lines a pattern flagged). A story's list of fixtures or winners holds none.
     """
     if not anchors and not _any_cue(texts, model):
-        return []                  # every flag needs a cued line or an anchor in its block
+        return [], [], []          # every flag needs a cued line or an anchor in its block
     scored = score(texts, model)
     if not scored:
-        return []
+        return [], [], []
     nonblank = [i for i, t in enumerate(texts) if t.strip()]
     pos = {i: k for k, i in enumerate(nonblank)}
     joined = [False] + [pos[scored[k].index] == pos[scored[k - 1].index] + 1 for k in range(1, len(scored))]
     cue_keys = tuple("cue_" + c.id for c in model.cue_classes)
-    sup = block_support([s.probability for s in scored],
-                        [any(k in s.features for k in cue_keys) for s in scored],
+    cued = [any(k in s.features for k in cue_keys) for s in scored]
+    sup = block_support([s.probability for s in scored], cued,
                         [s.index in anchors for s in scored], joined, model.block_probability)
     thr = model.threshold
     out = []
@@ -657,4 +687,40 @@ def flag(texts: list[str], model: Model, skip: set[int] = frozenset(),
         c = classify(texts[s.index].strip(), s.basic.words, model, s.features)
         if c is not None:
             out.append((s, c))
-    return out
+    return out, scored, cued
+
+
+# -- recurrence (corpus stage) ------------------------------------------------------------
+RECURRENCE_REASONS = {
+    "bias": "the prior", "z2": "its score in the article",
+    "rec": "recurs in other articles", "rec_any": "recurs in another article",
+    "rec_nb": "lines around it recur in other articles",
+    "rec_z2": "recurs, and reads as boilerplate in its article",
+}
+
+
+def recurrence_features(z2: float, rec: int, neighbours: list[int]) -> dict[str, float]:
+    """Features of the recurrence model for a line whose stage-2 logit is ``z2``, that stands
+    in ``rec`` other articles of its scope (the outlet, or the corpus when the outlet is
+    unknown), and whose neighbours (the lines up to two before and after it) stand in
+    ``neighbours`` other articles each (0 for a neighbour that is not scored)."""
+    z = max(-13.8, min(13.8, z2)) / 5
+    f = {"bias": 1.0, "z2": z}
+    if rec:
+        r = math.log1p(rec) / 2
+        f["rec"] = r
+        f["rec_any"] = 1.0
+        f["rec_z2"] = r * z
+    if neighbours:
+        f["rec_nb"] = sum(1 for v in neighbours if v) / len(neighbours)
+    return f
+
+
+def recurrence_probability(model: Model, f: dict[str, float]) -> float:
+    return _sigmoid(_logit(model.wr, f))
+
+
+def recurrence_reasons(model: Model, f: dict[str, float], k: int) -> list[str]:
+    w = model.wr
+    top = sorted(((n, w.get(n, 0.0) * v) for n, v in f.items() if n != "bias"), key=lambda c: -c[1])
+    return [RECURRENCE_REASONS.get(n, n) for n, c in top[:k] if c > 0]

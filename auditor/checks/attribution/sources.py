@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Iterable
 import unicodedata
 
@@ -43,33 +42,8 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-_INDEX_FROM = 2000          # texts this long (an article's) have their words indexed once
-_index: tuple = (None, [], [])  # the text last indexed, its words' starts, its words (one
-#                                  tuple, read once: threads that index other texts are safe)
-
-
 def _words(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
-    """``(start, end, word)`` of each word in ``text[s:e]``, as ``_WORD.finditer(text, s, e)``
-    finds them. An article's words are found once and sliced for each span (the rules ask for
-    the words of many spans of the same text)."""
-    if len(text) < _INDEX_FROM:
-        return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, s, e)]
-    global _index
-    got = _index
-    if got[0] is not text:
-        ws = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
-        got = _index = (text, [w[0] for w in ws], ws)
-    _, starts, ws = got
-    i, j = bisect_left(starts, s), bisect_left(starts, e)
-    out = ws[i:j]
-    if out and out[-1][1] > e:      # cut at e, as the bounded search cuts it
-        a = out[-1][0]
-        out[-1] = (a, e, text[a:e])
-    if i > 0 and ws[i - 1][1] > s:  # s inside a word: what the bounded search finds from s
-        head = [(m.start(), m.end(), m.group(0))
-                for m in _WORD.finditer(text, s, min(e, ws[i - 1][1]))]
-        out = head + out
-    return out
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, s, e)]
 
 
 def _is_cap(w: str) -> bool:

@@ -28,6 +28,7 @@ import regex
 
 from ..knowledge.dates import Calendar, Constraint, Published, calendar, infer, scan
 from ..knowledge.kb import FAR_FUTURE, FAR_PAST, KB, Tenure, get_kb
+from ..knowledge.lexicon import Lexicon
 from ..model import Article, Finding, Severity
 from ..rules.wordscan import Words, WordScanner, article_words
 from ..text import normalise
@@ -94,10 +95,11 @@ class Mention:
     t_end: int
     title: str
     positions: set[str]
-    mods: set[str]
+    mods: set[str]                 # the modifier words, as recorded in the evidence
     tense: str
     pairing: str                   # before | after | as | anaphor
     explicit_jur: bool
+    roles: set[str] = field(default_factory=set)   # what the modifiers say (kb-words roles)
 
     @property
     def start(self) -> int:
@@ -136,7 +138,6 @@ class _Text:
         return self.norm.span_to_original(s, e)
 
 
-_SUFFIX = regex.compile(r"\s*,?\s*(?:Jr\.?|Sr\.?|III|II)(?![\w])")
 _DIGIT_AFTER = regex.compile(r"\s+\d")
 _PREV_WORD = regex.compile(r"([\w'.-]+)\s+$")
 
@@ -150,7 +151,7 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
         if not forms:
             continue
         # "Donald Trump Jr." is someone else
-        if _SUFFIX.match(tx.text[m.end():m.end() + 6]):
+        if kb.lexicon.name_suffix.match(tx.text[m.end():m.end() + 6]):
             continue
         if forms[0].kind == "family" and _DIGIT_AFTER.match(tx.text[m.end():m.end() + 3]):
             continue                                  # "May 16" is a date
@@ -183,35 +184,17 @@ def find_names(tx: _Text, kb: KB) -> list[NameHit]:
     return out
 
 
-_GAP_RIGHT = regex.compile(
-    r"(?:\s*\([^()\n]{1,40}\))?(?:\s+of\s+(?:the\s+)?[A-Z][\w'.-]*(?:\s+(?:of\s+|and\s+)?(?:the\s+)?[A-Z][\w'.-]*){0,6})?"
-    r"(?:\s*\([^()\n]{1,40}\))?\s*,?\s*")
-_GAP_LEFT = regex.compile(r"\s*,\s*(?:the\s+|a\s+|who\s+is\s+(?:the\s+)?|who\s+was\s+(?:the\s+)?|now\s+(?:the\s+)?)?|\s+as\s+(?:the\s+)?")
-_MODS = regex.compile(r"former|ex-|ex|then-|then|acting|interim|outgoing|incoming|current|sitting|deputy|first",
-                      regex.IGNORECASE)
-
-
-_DEPUTY_CORE = regex.compile(r"(?i)deputy|vice")
-_HYPO_BEFORE = regex.compile(r"(?i)(?:\b(?:an?|future|would-be|potential|possible|next)\s+)$")
-_OF_AFTER = regex.compile(r"\s+of\s+(?:the\s+)?([A-Z][\w'.-]*)")
 _QUALIFIER = regex.compile(r"([A-Z][\w.-]*)([ \t]+)$")
-_THE_BEFORE = regex.compile(r"(?i)\bthe\s+$")
-_ATTRIBUTIVE = regex.compile(r"\s+(?:adviser|advisor|aide|administration|official|appointee|staffer|ally|"
-                             r"campaign|era|nominee|loyalist|supporter|donor|spokesman|spokeswoman)s?\b")
 _QUOTATION = regex.compile(r'"[^"\n]{1,1500}"')
-_NOMINEE_BEFORE = regex.compile(r"(?i)\b(?:nominee|nominated|nomination|pick|choice|candidate|candidacy|bid|run|"
-                                r"running|race|campaign)\s+for\s+(?:the\s+)?$")
-_CLAUSE_AFTER = regex.compile(r"\s+(?:said|says|told|tells|added|announced|has|had|is|was|will|would|did|does)\b")
 _NAME_AFTER = regex.compile(r"[ \t]+[A-Z][a-z]")
 _POSSESSIVE = regex.compile(r"['’]s?(?!\w)")
 _LIST_BEFORE = regex.compile(r"[A-Z][\w.'-]+,\s*$")
-_LIST_AFTER = regex.compile(r"""\s*["']?\s*(?:and|&|or)\s""")
 
 
-def _tense(mods: set[str]) -> str:
-    if mods & {"former", "ex"}:
+def _tense(roles: set[str]) -> str:
+    if "former" in roles:
         return FORMER
-    if mods & {"elect", "incoming", "designate"}:
+    if roles & {"elect", "incoming"}:
         return ELECT
     return CURRENT
 
@@ -223,6 +206,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
     if kb.title_rx is None or not names:
         return []
     text = tx.text
+    lex = kb.lexicon
     by_start = sorted(names, key=lambda n: n.start)
     out: list[Mention] = []
     used_names: set[int] = set()
@@ -231,23 +215,22 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
         positions = kb.positions_for_core(core)
         if not positions:
             continue
-        mods = {x.group(0).lower().rstrip("-") for x in _MODS.finditer(
-            (m.group("mod1") or "") + " " + (m.group("mod2") or ""))}
-        if m.group("elect"):
-            mods.add("designate" if "designate" in m.group("elect").lower() else "elect")
-        if _DEPUTY_CORE.match(core):
-            mods.discard("deputy")              # the phrase itself names the deputy post
-        if "first" in mods and "deputy" not in mods:
-            mods.discard("first")
-        if _HYPO_BEFORE.search(text[max(0, m.start() - 12):m.start()]) or \
-                _NOMINEE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+        words = lex.modifiers_of(m.group("mod1"), m.group("mod2"))
+        words.update(lex.suffix_of(m.group("elect")))
+        if lex.deputy_title.match(core):          # the phrase itself names the deputy post
+            words = {w: r for w, r in words.items() if r != "deputy"}
+        if "deputy" not in words.values():        # "first" only in "first deputy"
+            words = {w: r for w, r in words.items() if r != "ordinal"}
+        mods, roles = set(words), set(words.values())
+        if lex.hypothetical_before.search(text[max(0, m.start() - 12):m.start()]) or \
+                lex.nominee_before.search(text[max(0, m.start() - 30):m.start()]):
             continue                                  # "a President Trump would ...", "his nominee for
             #                                           Secretary of State": not a title held
-        if _CUT_TITLE.search(text[max(0, m.start() - 12):m.start()]):
+        if lex.cut_title.search(text[max(0, m.start() - 12):m.start()]):
             continue                                  # "then-Vice President": not "President"
         jur = kb.jurisdiction_of(m.group("jpre")) | kb.jurisdiction_of(m.group("jpost"))
         if not m.group("jpost"):
-            of = _OF_AFTER.match(text[m.end():m.end() + 60])
+            of = lex.of_after.match(text[m.end():m.end() + 60])
             if of and not kb.jurisdiction_of(of.group(1)):
                 continue
         # a title qualified by a body the KB does not know ("State Department spokeswoman",
@@ -266,9 +249,9 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             if n.start < t_end:
                 continue
             gap = text[t_end:n.start]
-            if len(gap) <= 90 and _GAP_RIGHT.fullmatch(gap) and "\n" not in tx.article.text[
+            if len(gap) <= 90 and lex.gap_right.fullmatch(gap) and "\n" not in tx.article.text[
                     slice(*tx.orig(t_end, n.start))]:
-                if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or _THE_BEFORE.search(
+                if "," in gap and not (m.group(0)[:1].isupper() or m.group("jpre") or lex.the_before.search(
                         text[max(0, t_start - 5):t_start])):
                     break           # "an 'illegitimate' president, Carter replied"
                 if "," in gap and (m.group(0)[:1].islower() or (jur and not (
@@ -276,7 +259,7 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                         not text[n.end:n.end + 3].lstrip().startswith((",", ")", "—", "–")):
                     break           # "criticized the president, Rubio has kept ...", "alongside the
                     #                 Russian president, Trump didn't ..." (no closing comma)
-                if _ATTRIBUTIVE.match(text, n.end):
+                if lex.attributive.match(text, n.end):
                     break           # "Former President Obama adviser David Axelrod": not his title
                 name, pairing = n, "before"
             break
@@ -286,25 +269,26 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
                 if n.end > t_start:
                     continue
                 gap = text[n.end:t_start]
-                if len(gap) <= 25 and _GAP_LEFT.fullmatch(gap) and "\n" not in tx.article.text[
-                        slice(*tx.orig(n.end, t_start))]:
+                as_role = len(gap) <= 25 and lex.gap_left_as.fullmatch(gap)
+                if len(gap) <= 25 and (as_role or lex.gap_left_comma.fullmatch(gap)) and "\n" not in \
+                        tx.article.text[slice(*tx.orig(n.end, t_start))]:
                     after = text[t_end:t_end + 12]
                     before = text[max(0, n.start - 30):n.start]
-                    listy = _LIST_BEFORE.search(before) or _LIST_AFTER.match(after) or \
+                    listy = _LIST_BEFORE.search(before) or lex.list_after.match(after) or \
                         _NAME_AFTER.match(after) or \
-                        ("," in gap and _CLAUSE_AFTER.match(after))
+                        ("," in gap and lex.clause_after.match(after))
                     # "Obama, former President George W. Bush"; "Hagel, the president said ..."
                     if not listy and not _POSSESSIVE.match(after):   # "Biden, the president's rival"
-                        name, pairing = n, ("as" if " as " in f" {gap} " else "after")
+                        name, pairing = n, ("as" if as_role else "after")
                 break
         if name is None:
-            if _THE_BEFORE.search(text[max(0, t_start - 5):t_start]) and \
-                    (mods & {"former", "ex", "elect"}):
+            if lex.the_before.search(text[max(0, t_start - 5):t_start]) and \
+                    (roles & {"former", "elect"}):
                 cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
-                pid = _antecedent(out, cand, _tense(mods), t_start)
+                pid = _antecedent(out, cand, _tense(roles), t_start)
                 if pid:
                     out.append(Mention(pid, None, t_start, t_end, m.group(0), cand, mods,
-                                       _tense(mods), "anaphor", bool(jur)))
+                                       _tense(roles), "anaphor", bool(jur), roles))
             continue
         person = kb.people[name.person]
         cand = {p for p in positions if not jur or kb.positions[p].jurisdiction in jur}
@@ -312,13 +296,13 @@ def find_mentions(tx: _Text, kb: KB, names: list[NameHit]) -> list[Mention]:
             cand = {p for p in cand if kb.positions[p].jurisdiction in person.jurisdictions}
         elif not (jur & person.jurisdictions) and pairing != "before":
             continue
-        if "deputy" in mods:
+        if "deputy" in roles:
             cand = {p.id for p in kb.positions.values() if p.deputy_of in cand}
         if not cand:
             continue
         used_names.add(name.start)
-        out.append(Mention(name.person, name, t_start, t_end, m.group(0), cand, mods, _tense(mods),
-                           pairing, bool(jur)))
+        out.append(Mention(name.person, name, t_start, t_end, m.group(0), cand, mods, _tense(roles),
+                           pairing, bool(jur), roles))
     return out
 
 
@@ -373,7 +357,7 @@ def _wrong_throughout(tenures: list[Tenure], tense: str, a: D, b: D, mods: set[s
 def _constraint(kb: KB, m: Mention) -> list[tuple[D, D]]:
     """Date intervals in which the mention's title is right (from the KB)."""
     ts = kb.held(m.person, m.positions)
-    if not ts or "then" in m.mods:
+    if not ts or "then" in m.roles:
         return []
     if m.tense == CURRENT:
         lo = min((x.start_lo or FAR_PAST) for x in ts)
@@ -424,12 +408,6 @@ def _sentence_dates(tx: _Text, pos: int, before: D | None = None) -> list[tuple[
     return out
 
 
-_NOW = regex.compile(r"(?<![\w-])(?:says|today|yesterday|tonight|this\s+(?:week|month|morning|afternoon|evening)|"
-                     r"last\s+(?:week|night)|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
-                     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?![\w-])")
-_THEN = regex.compile(r"(?<![\w-])(?:then|at the time|back then|once|had been|was)(?![\w-])", regex.IGNORECASE)
-
-
 _SENT = regex.compile(r"""[.!?]["'\u201d\u2019)]*\s+|\n""")
 
 
@@ -444,26 +422,13 @@ def _sentence(tx: _Text, pos: int) -> tuple[int, int]:
     return s, (m.start() if m else len(text))
 
 
-_SAID_NOW = regex.compile(r"""^[\s,"']*(?:(?:,[^,.]{0,60},)\s*)?(?:(?:also|again|\w+ly)\s+)?"""
-                          r"(?:says|said|told|announced|tweeted|wrote|warned|added|called|urged|stated)\b")
-_HYPOTHETICAL = regex.compile(r"(?<![\w-])(?:would|could|might|if|whether|potential|hypothetical|imagine|"
-                              r"will|won't|won’t|shall|going\s+to|gonna|expect|expected|expects|soon)(?![\w-])|['’]ll\b",
-                              regex.IGNORECASE)
-# "under President Obama", "during President Bush's term": a time in office, not now
-_ERA_BEFORE = regex.compile(r"(?i)\b(?:under|during)\s+(?:then[\s-]+)?$")
-# the scanner took "President" out of "then-Vice President": the title is the one before it
-_CUT_TITLE = regex.compile(r"(?i)(?:\b|-)(?:vice|deputy|under|assistant)[\s-]+$")
-_PAST_REF = regex.compile(r"(?<![\w-])(?:\w+\s+years?\s+ago|at\s+the\s+time|back\s+then|back\s+in|in\s+those\s+days|"
-                          r"become|becomes|becoming|will\s+be)(?![\w-])", regex.IGNORECASE)
-
-
-def _speaks_of_now(tx: _Text, m: "Mention") -> bool:
+def _speaks_of_now(tx: _Text, m: "Mention", lex: Lexicon) -> bool:
     """The mention reports something said now: 'Secretary X said on Tuesday ...'."""
     s, e = _sentence(tx, m.start)
     end = tx.orig(m.end - 1, m.end)[1]
     text = tx.article.text
-    return bool(_SAID_NOW.match(text[end:end + 80])) and bool(_NOW.search(text, s, e)) \
-        and not _THEN.search(text, s, e)
+    return bool(lex.said_now.match(text[end:end + 80])) and bool(lex.now.search(text, s, e)) \
+        and not lex.then.search(text, s, e)
 
 
 def _window_text(pub: Published, window: tuple[D, D]) -> str:
@@ -517,7 +482,7 @@ def publication_date(article: Article, ctx: ArticleContext):
     mentions = find_mentions(tx, kb, names)
     strong, weak_by = [], []
     for i, m in enumerate(mentions):
-        if m.pairing == "anaphor" or "then" in m.mods:
+        if m.pairing == "anaphor" or "then" in m.roles:
             continue
         ivs = _constraint(kb, m)
         if not ivs:
@@ -556,6 +521,7 @@ def titles(article: Article, ctx: ArticleContext):
     if st is None:
         return []
     kb, tx = st.kb, st.tx
+    lex = kb.lexicon
     out: list[Finding] = []
     flagged: dict[tuple, Finding] = {}
     for m in st.mentions:
@@ -569,7 +535,7 @@ def titles(article: Article, ctx: ArticleContext):
             flagged[key].related.append(article.span(s, e).to_dict())
             continue
         if not ts:
-            if m.mods & {"former", "ex", "acting", "interim", "elect", "designate", "incoming", "deputy"} \
+            if m.roles & {"former", "acting", "elect", "incoming", "deputy"} \
                     or m.pairing == "anaphor":
                 continue
             if m.name is not None and m.name.ambiguous:
@@ -579,7 +545,7 @@ def titles(article: Article, ctx: ArticleContext):
                 #                     article's own claim
             if any(_next_in_line(kb.positions[t.position], kb.positions[p])
                    for t in person.tenures for p in m.positions) and \
-                    _HYPOTHETICAL.search(tx.article.text, *_sentence(tx, m.start)):
+                    lex.hypothetical.search(tx.article.text, *_sentence(tx, m.start)):
                 continue            # "buzz about President Pence ... Trump might hand him the reins"
             if m.pairing == "as":
                 continue            # "electing Clinton as president", "to have Clinton as president"
@@ -600,7 +566,7 @@ def titles(article: Article, ctx: ArticleContext):
             flagged[key] = f
             out.append(f)
             continue
-        if window is None or "then" in m.mods:
+        if window is None or "then" in m.roles:
             continue
         a, b = window
         open_ts = [x for x in ts if x.open]
@@ -617,13 +583,14 @@ def titles(article: Article, ctx: ArticleContext):
         # a title a person no longer holds is usual for what they did in office ("President
         # Obama signed the deal"); it is only called wrong when the sentence speaks of now
         no_longer = m.tense == CURRENT and all(x.end_hi is not None and x.end_hi < a for x in ts)
-        if no_longer and (not _speaks_of_now(tx, m) or _ERA_BEFORE.search(tx.text, max(0, m.t_start - 20), m.t_start)):
+        if no_longer and (not _speaks_of_now(tx, m, lex) or
+                          lex.era_before.search(tx.text, max(0, m.t_start - 20), m.t_start)):
             continue
         s0, e0 = _sentence(tx, m.start)
-        if _PAST_REF.search(tx.article.text, s0, e0):
+        if lex.past_ref.search(tx.article.text, s0, e0):
             continue                    # "four years ago", "at the time", "is going to become"
         not_yet = m.tense == CURRENT and all(x.start_lo is not None and b < x.start_lo for x in ts)
-        if not_yet and _HYPOTHETICAL.search(tx.article.text, s0, e0):
+        if not_yet and lex.hypothetical.search(tx.article.text, s0, e0):
             continue                    # "What would a President Trump do?", "will be", "won't"
         if not_yet and m.pairing == "as":
             continue                    # "the election of Trump as president", "name X as secretary"
@@ -686,7 +653,7 @@ def _conflicts_in_article(article: Article, st: _State, flagged=None) -> list[Fi
     seen = set()
     flagged = flagged or {}
     wrong = {(k[0], k[2]) for k, f in flagged.items() if f.rule == TITLE_DATE.id}
-    ms = [m for m in st.mentions if "then" not in m.mods]
+    ms = [m for m in st.mentions if "then" not in m.roles]
     for i, m2 in enumerate(ms):
         for m1 in ms[:i]:
             if m1.person != m2.person or not (m1.positions & m2.positions):
@@ -877,20 +844,21 @@ def _fingerprint(article: Article, ctx: ArticleContext) -> dict:
     if st is None:
         return {}
     pub = st.published
+    lex = st.kb.lexicon
     window = None
     if pub.window:
         window = (pub.window[0].isoformat(), pub.window[1].isoformat())
     mentions = []
     for m in st.mentions:
-        if "then" in m.mods:
+        if "then" in m.roles:
             continue
         s0, e0 = _sentence(st.tx, m.start)
-        if _PAST_REF.search(article.text, s0, e0) or _HYPOTHETICAL.search(article.text, s0, e0):
+        if lex.past_ref.search(article.text, s0, e0) or lex.hypothetical.search(article.text, s0, e0):
             continue            # "he is going to become former President Obama": not a claim about now
         s, e = st.tx.orig(m.start, m.end)
         sp = article.span(s, e)
         mentions.append({"person": m.person, "positions": sorted(m.positions), "tense": m.tense,
-                         "span": sp.to_dict(), "now": m.tense == CURRENT and _speaks_of_now(st.tx, m)})
+                         "span": sp.to_dict(), "now": m.tense == CURRENT and _speaks_of_now(st.tx, m, lex)})
     groups = ctx.data.get("consistency_variants") or _variant_groups(st)
     variants = {}
     for key, forms in groups.items():

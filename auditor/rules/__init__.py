@@ -86,6 +86,12 @@ class RuleSet:
     def settings(self, kind: str) -> dict[str, Any]:
         return self.pack(kind).settings
 
+    def setting(self, kind: str, *keys: str) -> Any:
+        """A setting of the ``kind`` packs (``keys``: a path into nested mappings) that the
+        default pack gives, so that no default is written a second time in Python; see
+        :func:`required`."""
+        return required(self.settings(kind), kind, *keys)
+
     def entries(self, kind: str) -> list[dict[str, Any]]:
         return self.pack(kind).active()
 
@@ -95,6 +101,19 @@ class RuleSet:
         family = rule.split(".", 1)[0]
         return (rule not in self.disabled_rules and f"{family}.*" not in self.disabled_rules
                 and "*" not in self.disabled_rules)
+
+
+def required(settings: dict[str, Any], kind: str, *keys: str) -> Any:
+    """``settings[k1][k2]...``; a ValueError naming the kind and the key when the packs in force
+    do not give it (the default packs give every setting a check reads: they are always loaded
+    under a user's and merge key by key, so this happens only when they are left out)."""
+    value: Any = settings
+    for i, k in enumerate(keys):
+        if not isinstance(value, dict) or k not in value:
+            raise ValueError(f"{kind}: the rule packs give no setting {'.'.join(keys[:i + 1])!r} "
+                             f"(the default {kind} pack has it; were the default packs left out?)")
+        value = value[k]
+    return value
 
 
 # -- regexes ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from ...knowledge.kb import KB, Tenure, get_kb
 from ...model import Article, Finding, Severity
+from ...rules import required
 from .. import REGISTRY, ArticleContext, CorpusContext, CorpusItem, CorpusOutput
 from .declared import TITLE_CONFLICT, VARIANT
 from .mentions import CURRENT
@@ -127,7 +128,7 @@ def _corpus_variants(items: list[CorpusItem], kb: KB, out: CorpusOutput) -> None
         for key, forms in ((it.fingerprint or {}).get("variants") or {}).items():
             for form, info in forms.items():
                 uses.setdefault(key, {}).setdefault(form, []).append(info["span"])
-    sev = kb.variant_settings.get("corpus_severity", "info")
+    sev = required(kb.variant_settings, "kb-variants", "corpus_severity")
     for key, forms in uses.items():
         if len(forms) < 2:
             continue

@@ -10,6 +10,7 @@ import regex
 
 from ...knowledge.kb import KB
 from ...model import Article, Finding
+from ...rules import required
 from ...rules.wordscan import Words, WordScanner
 from .. import REGISTRY, ArticleContext
 from .declared import STYLE, VARIANT
@@ -108,7 +109,7 @@ def variants(article: Article, ctx: ArticleContext):
         return []
     groups = _variant_groups(st)
     ctx.data["consistency_variants"] = groups
-    sev = st.kb.variant_settings.get("severity", VARIANT.severity)
+    sev = required(st.kb.variant_settings, "kb-variants", "severity")
     out = []
     for key, forms in groups.items():
         if len({_fold(f) for f in forms}) < 2 and len(forms) < 2:
@@ -128,8 +129,8 @@ def variants(article: Article, ctx: ArticleContext):
             related=[article.span(s1, e1)],
             evidence={"group": key, "forms": {f: len(sp) for f, sp in ordered}}))
     kb = st.kb
-    kb_sev = kb.variant_settings.get("kb_form_severity", "off")
-    diacritics = bool(kb.variant_settings.get("kb_form_diacritics", False))
+    kb_sev = required(kb.variant_settings, "kb-variants", "kb_form_severity")
+    diacritics = bool(required(kb.variant_settings, "kb-variants", "kb_form_diacritics"))
     seen_people = set()
     for n in (st.names if kb_sev != "off" else ()):
         if n.person in seen_people or n.kind != "full":
@@ -158,7 +159,7 @@ def house_style(article: Article, ctx: ArticleContext):
     st = _state(ctx)
     if st is None:
         return []
-    sev = st.kb.house_style_settings.get("severity", STYLE.severity)
+    sev = required(st.kb.house_style_settings, "house-style", "severity")
     out = []
     for entry in st.kb.house_style:
         hits = _form_hits(st.tx.text, entry["instead_of"], entry.get("case_sensitive", True),

@@ -49,6 +49,8 @@ class Pack:
     settings: dict[str, Any] = field(default_factory=dict)
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # every entry, by id
     sources: list[str] = field(default_factory=list)                    # files it came from
+    # the file that last gave each setting (a path of keys, nested mappings included)
+    setting_sources: dict[tuple, str] = field(default_factory=dict)
 
     def active(self) -> list[dict[str, Any]]:
         """Enabled entries in file order."""
@@ -300,6 +302,7 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
         pack.version = max(pack.version, data.get("version", 1))
         pack.sources.append(where)
         deep_update(pack.settings, data.get("settings") or {})
+        _note_sources(pack.setting_sources, data.get("settings") or {}, where)
         for i, entry in enumerate(data.get("entries") or []):
             eid = entry["id"]
             merged = dict(pack.entries.get(eid, {}))
@@ -307,6 +310,22 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
             merged["_source"], merged["_index"] = where, i
             pack.entries[eid] = merged
     return out
+
+
+def _note_sources(out: dict[tuple, str], settings: dict, where: str, path: tuple = ()) -> None:
+    for k, v in settings.items():
+        out[path + (k,)] = where
+        if isinstance(v, dict):
+            _note_sources(out, v, where, path + (k,))
+
+
+def _setting_source(pack: Pack, path: list) -> str:
+    """The file that gave the setting at ``path`` (["settings", key, ...]), else every file."""
+    keys = tuple(path[1:])
+    for n in range(len(keys), 0, -1):
+        if keys[:n] in pack.setting_sources:
+            return pack.setting_sources[keys[:n]]
+    return ", ".join(pack.sources)
 
 
 def validate_merged(packs: dict[str, Pack]) -> list[str]:
@@ -326,6 +345,8 @@ def validate_merged(packs: dict[str, Pack]) -> list[str]:
                 e = entries[path[1]]
                 where = f"{e['_source']}: entry {e['id']!r} " + _json_path(
                     ["entries", e["_index"], *path[2:]])
+            elif path[:1] == ["settings"] and len(path) > 1:
+                where = f"{_setting_source(pack, path)}: {_json_path(path)}"
             else:
                 where = f"{', '.join(pack.sources)}: {_json_path(path)}"
             problems.append(f"{where}: {err.message}")

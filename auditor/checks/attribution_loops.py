@@ -33,9 +33,8 @@ _MAX_NAMES = 40
 
 
 def _settings(ruleset) -> dict[str, Any]:
-    s = ruleset.settings(KIND).get("corpus_loops") or {}
-    return {"window_days": s.get("window_days", 3), "min_shared_names": s.get("min_shared_names", 4),
-            "max_cycle": s.get("max_cycle", 3)}
+    return {k: ruleset.setting(KIND, "corpus_loops", k)
+            for k in ("window_days", "min_shared_names", "max_cycle")}
 
 
 def _outlet_name(R, raw: str | None) -> str | None:

@@ -60,9 +60,8 @@ def headline_repeated(article: Article, ctx: ArticleContext):
     head = article.headline
     if entry is None or head is None:
         return []
-    s = ctx.ruleset.settings(KIND)
-    threshold = s.get("headline_similarity", 90)
-    window = s.get("headline_window", 6)
+    threshold = ctx.ruleset.setting(KIND, "headline_similarity")
+    window = ctx.ruleset.setting(KIND, "headline_window")
     key = norm_key(head.text)
     if not key:
         return []
@@ -89,9 +88,8 @@ def repeated_lines(article: Article, ctx: ArticleContext):
     entry = _entry(ctx, "line")
     if entry is None:
         return []
-    s = ctx.ruleset.settings(KIND)
-    threshold = s.get("line_similarity", 92)
-    min_fuzzy = s.get("min_fuzzy_chars", 40)
+    threshold = ctx.ruleset.setting(KIND, "line_similarity")
+    min_fuzzy = ctx.ruleset.setting(KIND, "min_fuzzy_chars")
     skip = set(ctx.data.get(HEADLINE_REPEATS, ()))
     if article.title_line is not None:
         skip.add(article.title_line)

@@ -29,7 +29,6 @@ def sensational(article: Article, ctx: ArticleContext):
     entries = ctx.ruleset.entries(KIND)
     if head is None or not entries:
         return []
-    settings = ctx.ruleset.settings(KIND)
     matches = []
     score = 0.0
     for e in entries:
@@ -41,7 +40,7 @@ def sensational(article: Article, ctx: ArticleContext):
             matches.append({"entry": e["id"], "category": e["category"],
                             "text": m.group(0), "start": m.start(), "end": m.end(),
                             "name": e.get("name")})
-    if not matches or score < float(settings.get("min_score", 1)):
+    if not matches or score < float(ctx.ruleset.setting(KIND, "min_score")):
         return []
     names = []
     for m in matches:
@@ -50,7 +49,7 @@ def sensational(article: Article, ctx: ArticleContext):
         if label not in names:
             names.append(label)
     return [Finding.at(
-        article, SENSATIONAL.id, settings.get("severity", SENSATIONAL.severity),
+        article, SENSATIONAL.id, ctx.ruleset.setting(KIND, "severity"),
         head.start, head.end,
         f"Sensational headline: {', '.join(names)}.",
         evidence={"score": score, "matches": matches})]

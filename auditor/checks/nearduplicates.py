@@ -77,16 +77,13 @@ class Params:
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
-        s = ruleset.settings(KIND)
-        h = s.get("headline") or {}
-        try:
-            p = cls(int(s["shingle_size"]), int(s["num_perm"]), int(s["bands"]), int(s["rows"]),
-                    int(s["seed"]), float(s["threshold"]), float(s["prefilter_margin"]),
-                    int(s["min_shingles"]), float(h["similarity"]), int(h["min_tokens"]),
-                    int(h["max_tokens"]))
-        except KeyError as e:
-            raise ValueError(f"nearduplicates: the rule packs give no setting {e.args[0]!r} "
-                             f"(the default pack, rules/nearduplicates.yaml, has them all)") from None
+        def s(*keys: str) -> Any:
+            return ruleset.setting(KIND, *keys)
+
+        p = cls(int(s("shingle_size")), int(s("num_perm")), int(s("bands")), int(s("rows")),
+                int(s("seed")), float(s("threshold")), float(s("prefilter_margin")),
+                int(s("min_shingles")), float(s("headline", "similarity")),
+                int(s("headline", "min_tokens")), int(s("headline", "max_tokens")))
         if p.bands * p.rows > p.num_perm:
             raise ValueError(f"nearduplicates: bands x rows ({p.bands}x{p.rows}) exceeds num_perm {p.num_perm}")
         return p

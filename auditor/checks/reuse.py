@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
@@ -52,25 +52,29 @@ RULES = declare(FAMILY, PASSAGE)
 
 @dataclass(frozen=True)
 class Params:
-    ngram: int = 8
-    window: int = 8
-    min_shared: int = 2
-    max_postings: int = 40
-    min_sentence_words: int = 6
-    min_words: int = 12
-    similarity: float = 88
-    skip_jaccard: float = 0.7
-    source_severity: str = "info"
-    outlet_furniture_min: int = 3
-    furniture_cues: tuple = ()
-    furniture_tail_lines: int = 2
-    star_pairs: bool = True
+    """The check's settings, read from the ``reuse`` pack (rules/reuse.yaml holds the defaults:
+    the default pack is always loaded under a user's, settings merged key by key, so no default
+    is written here). Each field is its setting of the same name."""
+    ngram: int
+    window: int
+    min_shared: int
+    max_postings: int
+    min_sentence_words: int
+    min_words: int
+    similarity: float
+    skip_jaccard: float
+    source_severity: str
+    outlet_furniture_min: int
+    furniture_cues: tuple
+    furniture_tail_lines: int
+    star_pairs: bool
 
     @classmethod
     def from_ruleset(cls, ruleset: RuleSet) -> "Params":
-        s = ruleset.settings(KIND)
-        d = cls()
-        return cls(**{k: type(getattr(d, k))(s.get(k, getattr(d, k))) for k in d.__dataclass_fields__})
+        return cls(**{f.name: _AS[f.type](ruleset.setting(KIND, f.name)) for f in fields(cls)})
+
+
+_AS = {"int": int, "float": float, "str": str, "tuple": tuple, "bool": bool}   # a field's type
 
 
 def reuse_fingerprint(article: Article, ctx: ArticleContext) -> np.ndarray:
@@ -288,7 +292,7 @@ def reuse_run(items: list[CorpusItem], cctx: CorpusContext) -> CorpusOutput:
         pairs.append((i, j, shared))
     if not pairs:
         return out
-    found, text_of = _align_pairs(items, pairs, cctx, p, ent.get("severity", "warning"))
+    found, text_of = _align_pairs(items, pairs, cctx, p, ent["severity"])
     outlets = {it.record["id"]: it.record.get("outlet") or "" for it in items}
     out.findings.extend(outlet_furniture(found, outlets, p.outlet_furniture_min,
                                          furniture_test(p, text_of)))
@@ -471,7 +475,7 @@ def _against_archive(items: list[CorpusItem], cctx: CorpusContext, ent: dict, ou
         first, basis = order_of(rec, arc.record(), 1, 0)
         out.findings.extend(passage_findings(arts[rec["id"]], units_new[rec["id"]], rec, art_b, units_b,
                                              arc.record(), first, basis, p,
-                                             ent.get("severity", "warning"), c, where_b="archive"))
+                                             ent["severity"], c, where_b="archive"))
 
 
 REGISTRY.corpus(PASSAGE.id, reuse_fingerprint, reuse_run, order=30)

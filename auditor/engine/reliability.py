@@ -53,7 +53,6 @@ def _r(x: float) -> float:
 
 
 def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet) -> dict[str, Any]:
-    st = ruleset.settings(KIND)
     entries = ruleset.entries(KIND)
     findings = [f for f in findings if not f.suppressed]
     stmts = statements(record)
@@ -62,12 +61,12 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
     comps: list[dict[str, Any]] = []
 
     def add(e, value, points, explanation):
-        comps.append({"name": e.get("id"), "value": value, "weight": e.get("weight", 0),
+        comps.append({"name": e.get("id"), "value": value, "weight": e["weight"],
                       "points": _r(-abs(points)) if points else 0.0,
                       "explanation": explanation})
 
     for e in entries:
-        comp, w = e["component"], float(e.get("weight", 0))
+        comp, w = e["component"], float(e["weight"])
         cap = float(e["cap"]) if "cap" in e else None
 
         def capped(x: float) -> float:
@@ -105,11 +104,12 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
                 f"Deepest chain has {depth} hop{'s' if depth != 1 else ''}"
                 f"{': article -> ' + path if path else ''}.")
         elif comp == "terminal-kind":
-            values = st.get("terminal_values") or {}
+            values = ruleset.setting(KIND, "terminal_values")
             if not chains:
                 add(e, None, 0, "No chains.")
                 continue
-            vals = [float(values.get(c.get("terminal_kind"), 0.5)) for c in chains]
+            other = ruleset.setting(KIND, "terminal_default")
+            vals = [float(values.get(c.get("terminal_kind"), other)) for c in chains]
             mean = sum(vals) / len(vals)
             counts: dict[str, int] = {}
             for c in chains:
@@ -139,6 +139,6 @@ def score(record: dict[str, Any], findings: Iterable[Finding], ruleset: RuleSet)
     total = 100.0 + sum(c["points"] for c in comps)
     total = max(0.0, min(100.0, total))
     value = int(round(total))
-    grades = sorted(st.get("grades") or (), key=lambda g: -g["min"])
-    grade = next((g["grade"] for g in grades if value >= g["min"]), grades[-1]["grade"] if grades else None)
+    grades = sorted(ruleset.setting(KIND, "grades"), key=lambda g: -g["min"])
+    grade = next((g["grade"] for g in grades if value >= g["min"]), grades[-1]["grade"])
     return {"score": value, "grade": grade, "components": comps}

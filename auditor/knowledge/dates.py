@@ -31,50 +31,54 @@ import regex
 from dateutil import parser as du_parser
 
 from ..model import Article
-from ..rules import RuleSet, load_ruleset
+from ..rules import RuleSet, compile_pattern, load_ruleset
+from ..rules.phrases import alternation
 from ..rules.wordscan import Words, WordScanner
 
 D = dt.date
 
-_DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19[5-9][0-9]|20[0-9][0-9])"
-_FUTURE = regex.compile(r"(?<![\w-])(?:will|shall|scheduled|planned|due|expected|next|upcoming|"
-                        r"set\s+to|is\s+to|are\s+to|plans?\s+to)(?![\w-])", regex.IGNORECASE)
 _SENT_END = regex.compile(r"[.!?]\s+|\n")
 
 
 @dataclass(frozen=True)
 class Calendar:
-    """The date patterns, built from the month and weekday words of the ``kb-words`` pack
-    (``months``: one regex alternative per month, case-sensitive, in calendar order;
-    ``weekdays``: Monday first). Each scanner is tried only where one of its pattern's first
-    words (a month, weekday, day or year) starts."""
+    """The date patterns, built from the words of the ``kb-words`` pack (``months``: one regex
+    alternative per month, case-sensitive, in calendar order; ``weekdays``: Monday first;
+    ``day_suffixes``, ``month_year_of``, ``relative_dates`` and ``future_words``: word lists,
+    see :mod:`auditor.rules.phrases`). Each scanner is tried only where one of its pattern's
+    first words (a month, weekday, day or year) starts."""
     full: WordScanner
     month_year: WordScanner
     yearless: WordScanner
     relative: WordScanner
     weekdays: tuple[str, ...]           # casefolded, Monday first (index = date.weekday())
+    future: Any                         # a future word (the date after it speaks of the future)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> "Calendar":
         months = "(?:" + "|".join(settings["months"]) + ")"
         weekdays = list(settings["weekdays"])
         weekday = "(?:" + "|".join(weekdays) + ")"
+        day = rf"(?:[12][0-9]|3[01]|0?[1-9])(?:{alternation(settings['day_suffixes'])})?"
+        of = alternation(settings["month_year_of"])
         # Case-sensitive month names: "may" (modal) and "march" (verb) are never months.
         full = regex.compile(
             rf"(?<![\w-])(?:(?P<wd1>{weekday}),?\s+)?(?:"
-            rf"(?P<m1>{months})\s+(?P<d1>{_DAY}),?\s+(?P<y1>{_YEAR})"
-            rf"|(?P<d2>{_DAY})\s+(?P<m2>{months}),?\s+(?P<y2>{_YEAR})"
+            rf"(?P<m1>{months})\s+(?P<d1>{day}),?\s+(?P<y1>{_YEAR})"
+            rf"|(?P<d2>{day})\s+(?P<m2>{months}),?\s+(?P<y2>{_YEAR})"
             rf"|(?P<iso>{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])))(?![\w-])")
-        month_year = regex.compile(rf"(?<![\w-])(?P<m>{months})\s+(?:of\s+)?(?P<y>{_YEAR})(?![\w-])")
+        month_year = regex.compile(rf"(?<![\w-])(?P<m>{months})\s+(?:{of}\s+)?(?P<y>{_YEAR})(?![\w-])")
         yearless = regex.compile(
-            rf"(?<![\w-])(?:(?P<wd>{weekday}),?\s+)?(?:(?P<m1>{months})\s+(?P<d1>{_DAY})|(?P<d2>{_DAY})\s+(?P<m2>{months}))"
+            rf"(?<![\w-])(?:(?P<wd>{weekday}),?\s+)?(?:(?P<m1>{months})\s+(?P<d1>{day})|(?P<d2>{day})\s+(?P<m2>{months}))"
             rf"(?![\w-])(?!,?\s+{_YEAR})")
         relative = regex.compile(
-            rf"(?<![\w-])(?:(?:last|next|this|past)\s+(?:week|month|year|weekend|{weekday})|yesterday|today|tomorrow|"
-            rf"(?:on|last|this)\s+{weekday}|earlier\s+this\s+(?:week|month|year))(?![\w-])", regex.IGNORECASE)
+            rf"(?<![\w-]){alternation(settings['relative_dates'], {'weekday': alternation(weekdays)})}(?![\w-])",
+            regex.IGNORECASE)
+        future = compile_pattern(rf"(?<![\w-]){alternation(settings['future_words'])}(?![\w-])",
+                                 regex.IGNORECASE)
         return cls(WordScanner(full), WordScanner(month_year), WordScanner(yearless),
-                   WordScanner(relative), tuple(w.lower() for w in weekdays))
+                   WordScanner(relative), tuple(w.lower() for w in weekdays), future)
 
 
 def calendar(ruleset: RuleSet | None = None) -> Calendar:
@@ -170,7 +174,7 @@ def scan(text: str, cal: Calendar | None = None) -> list[DateMention]:
     def future_at(s: int, e: int) -> bool:
         # a future word shortly before the date, in its sentence ("will meet on July 3")
         a, _ = _sentence_bounds(text, s)
-        return bool(_FUTURE.search(text, max(a, s - 60), s))
+        return bool(cal.future.search(text, max(a, s - 60), s))
 
     words = Words(text)
     for m in cal.full.finditer(text, words):

@@ -21,6 +21,7 @@ import regex
 
 from ..rules import RuleSet
 from ..rules.wordscan import WordScanner
+from .lexicon import Lexicon
 
 D = dt.date
 FAR_PAST = D(1, 1, 1)
@@ -144,6 +145,8 @@ class NameForm:
 
 class KB:
     def __init__(self, ruleset: RuleSet):
+        # the word lists of the kb-words pack, compiled: title modifiers, the words around titles
+        self.lexicon = Lexicon.from_settings(ruleset.settings("kb-words"))
         self.jurisdictions: dict[str, dict] = {e["id"]: e for e in ruleset.entries("kb-jurisdictions")}
         self.positions: dict[str, Position] = {}
         for e in ruleset.entries("kb-positions"):
@@ -279,11 +282,12 @@ class KB:
         cores = alt(core_map)
         phrases = "|".join(f"(?:{ph})" for p in self.positions.values() for ph in p.phrases)
         core = "|".join(x for x in (phrases, cores) if x)
-        mod = r"(?:(?:former|ex-|ex|then-|then|acting|interim|outgoing|incoming|current|sitting|first|deputy|newly[- ]appointed|new)\s+)*"
+        lex = self.lexicon                  # modifiers, suffixes, "of", "the": the kb-words pack
+        mod = rf"(?:{lex.modifiers}\s+)*"
         jpre = rf"(?:(?:{nouns})(?:'s|')\s+|(?:{adjs})\s+)" if nouns else ""
-        jpost = rf"(?:\s+of\s+(?:the\s+)?(?P<jpost>{nouns})(?![\w'-]))?" if nouns else ""
+        jpost = rf"(?:\s+{lex.title_of}\s+(?:{lex.articles}\s+)?(?P<jpost>{nouns})(?![\w'-]))?" if nouns else ""
         pattern = (rf"(?<![\w-])(?P<mod1>{mod})(?P<jpre>{jpre})?(?P<mod2>{mod})(?P<core>{core})"
-                   rf"(?P<elect>-elect|\s+elect|-designate)?(?![\w-]){jpost}")
+                   rf"(?P<elect>{lex.suffixes})?(?![\w-]){jpost}")
         self.title_rx = regex.compile(pattern, regex.IGNORECASE) if core else None
         self.title_scan = WordScanner(self.title_rx) if self.title_rx is not None else None
 

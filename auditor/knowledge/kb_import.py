@@ -24,7 +24,8 @@ from typing import Any, Iterable
 
 import yaml
 
-from ..rules import RuleSet
+from ..rules import RuleSet, compile_pattern
+from ..rules.phrases import alternation
 
 
 def slug(name: str) -> str:
@@ -172,13 +173,14 @@ def import_ifg_ministers(src: str | Path, out: str | Path, ruleset: RuleSet, *,
         if acting.get(a["id"]):
             t["acting"] = True
         by_person.setdefault(a["person_id"], []).append(t)
+    peer = compile_pattern(alternation(ruleset.setting("kb-words", "peerage_titles")) + " ")
     entries = []
     for pid, tenures in by_person.items():
         rows = names.get(pid) or []
         if not rows:
             continue
         # the name without a peerage, else the first row
-        plain = [r for r in rows if not re.match(r"(Lord|Baroness|Lady|Sir|Dame) ", r["name"])]
+        plain = [r for r in rows if not peer.match(r["name"])]
         main = (plain or rows)[0]
         full = main["name"]
         parts = full.split()

@@ -49,6 +49,8 @@ class Pack:
     settings: dict[str, Any] = field(default_factory=dict)
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)   # every entry, by id
     sources: list[str] = field(default_factory=list)                    # files it came from
+    # the file that last gave each setting (a path of keys, nested mappings included)
+    setting_sources: dict[tuple, str] = field(default_factory=dict)
 
     def active(self) -> list[dict[str, Any]]:
         """Enabled entries in file order."""
@@ -86,6 +88,12 @@ class RuleSet:
     def settings(self, kind: str) -> dict[str, Any]:
         return self.pack(kind).settings
 
+    def setting(self, kind: str, *keys: str) -> Any:
+        """A setting of the ``kind`` packs (``keys``: a path into nested mappings) that the
+        default pack gives, so that no default is written a second time in Python; see
+        :func:`required`."""
+        return required(self.settings(kind), kind, *keys)
+
     def entries(self, kind: str) -> list[dict[str, Any]]:
         return self.pack(kind).active()
 
@@ -95,6 +103,19 @@ class RuleSet:
         family = rule.split(".", 1)[0]
         return (rule not in self.disabled_rules and f"{family}.*" not in self.disabled_rules
                 and "*" not in self.disabled_rules)
+
+
+def required(settings: dict[str, Any], kind: str, *keys: str) -> Any:
+    """``settings[k1][k2]...``; a ValueError naming the kind and the key when the packs in force
+    do not give it (the default packs give every setting a check reads: they are always loaded
+    under a user's and merge key by key, so this happens only when they are left out)."""
+    value: Any = settings
+    for i, k in enumerate(keys):
+        if not isinstance(value, dict) or k not in value:
+            raise ValueError(f"{kind}: the rule packs give no setting {'.'.join(keys[:i + 1])!r} "
+                             f"(the default {kind} pack has it; were the default packs left out?)")
+        value = value[k]
+    return value
 
 
 # -- regexes ---------------------------------------------------------------------
@@ -281,6 +302,7 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
         pack.version = max(pack.version, data.get("version", 1))
         pack.sources.append(where)
         deep_update(pack.settings, data.get("settings") or {})
+        _note_sources(pack.setting_sources, data.get("settings") or {}, where)
         for i, entry in enumerate(data.get("entries") or []):
             eid = entry["id"]
             merged = dict(pack.entries.get(eid, {}))
@@ -288,6 +310,22 @@ def merge(packs: Iterable[tuple[str, dict]], into: dict[str, Pack] | None = None
             merged["_source"], merged["_index"] = where, i
             pack.entries[eid] = merged
     return out
+
+
+def _note_sources(out: dict[tuple, str], settings: dict, where: str, path: tuple = ()) -> None:
+    for k, v in settings.items():
+        out[path + (k,)] = where
+        if isinstance(v, dict):
+            _note_sources(out, v, where, path + (k,))
+
+
+def _setting_source(pack: Pack, path: list) -> str:
+    """The file that gave the setting at ``path`` (["settings", key, ...]), else every file."""
+    keys = tuple(path[1:])
+    for n in range(len(keys), 0, -1):
+        if keys[:n] in pack.setting_sources:
+            return pack.setting_sources[keys[:n]]
+    return ", ".join(pack.sources)
 
 
 def validate_merged(packs: dict[str, Pack]) -> list[str]:
@@ -307,6 +345,8 @@ def validate_merged(packs: dict[str, Pack]) -> list[str]:
                 e = entries[path[1]]
                 where = f"{e['_source']}: entry {e['id']!r} " + _json_path(
                     ["entries", e["_index"], *path[2:]])
+            elif path[:1] == ["settings"] and len(path) > 1:
+                where = f"{_setting_source(pack, path)}: {_json_path(path)}"
             else:
                 where = f"{', '.join(pack.sources)}: {_json_path(path)}"
             problems.append(f"{where}: {err.message}")

@@ -327,3 +327,63 @@ def test_a_future_or_quoted_prediction_is_no_corpus_conflict(ruleset, tmp_path):
     (tmp_path / "b.md").write_text("---\npublished: 2012-10-23\n---\nH\n\nPresident Barack Obama said on "
                                    "Tuesday that the race is close.\n")
     assert not cons(audit([str(tmp_path)], ruleset), "consistency.title-conflict")
+
+
+# -- the kb-words pack: the words the readers use are data ----------------------------------------
+def _words_pack(tmp_path, settings: str):
+    d = tmp_path / "words"
+    d.mkdir()
+    (d / "words.yaml").write_text(f"kind: kb-words\nversion: 1\nsettings:\n{settings}entries: []\n")
+    return load_ruleset([str(d)])
+
+
+def _read(text: str, ruleset):
+    kb = get_kb(ruleset)
+    tx = _Text(_article(text))
+    return [(m.person, m.title, sorted(m.mods), sorted(m.roles), m.tense)
+            for m in find_mentions(tx, kb, find_names(tx, kb))]
+
+
+def test_a_modifier_word_a_pack_adds_or_drops_changes_the_reading(ruleset, tmp_path):
+    text = ("Caretaker Prime Minister Volodymyr Zelensky spoke. Later, former U.S. President Donald "
+            "Trump spoke.\n")
+    # by default "Caretaker" is a body the KB does not know: no title of Zelensky's is read
+    assert _read(text, ruleset) == [("donald-trump", "former U.S. President", ["former"], ["former"], "former")]
+    mine = _words_pack(tmp_path, "  title_modifiers: {caretaker: acting, former: null}\n")
+    assert _read(text, mine) == [
+        ("volodymyr-zelensky", "Caretaker Prime Minister", ["caretaker"], ["acting"], "current"),
+        ("donald-trump", "U.S. President", [], [], "current")]
+    # an acting title is not called a title never held; the defaults' other words stay
+    assert get_kb(mine).lexicon.role_of["ex"] == "former"
+    p = tmp_path / "a.md"
+    p.write_text("---\npublished: 2024-05-01\n---\nH\n\n" + text)
+    assert not [f for f in cons(audit([str(p)], mine)) if "Zelensky" in f.text]
+
+
+def test_the_verbs_of_saying_now_come_from_the_pack(ruleset, tmp_path):
+    mine = _words_pack(tmp_path, "  said_verbs: [remarked]\n")
+    p = tmp_path / "a.md"
+    for verb, flagged_by_default in (("said", True), ("remarked", False)):
+        p.write_text(f"---\npublished: 2025-06-03\n---\nH\n\nPresident Barack Obama {verb} on Tuesday "
+                     "that the race is close.\n")
+        got = {name: [f.text for f in cons(audit([str(p)], rs), "consistency.title-date")]
+               for name, rs in (("default", ruleset), ("mine", mine))}
+        want = ["President Barack Obama"]
+        assert got == ({"default": want, "mine": []} if flagged_by_default else {"default": [], "mine": want})
+
+
+def test_future_and_relative_date_words_come_from_the_pack(ruleset, tmp_path):
+    from auditor.knowledge import dates
+    mine = _words_pack(tmp_path, "  future_words: [slated for]\n  relative_dates: [the other day]\n")
+    text = "The summit slated for June 3, 2025 was called. We met the other day. It was last week."
+
+    def read(rs):
+        return [(m.kind, m.text, m.future) for m in dates.scan(text, dates.calendar(rs))]
+    assert read(ruleset) == [("full", "June 3, 2025", False), ("relative", "last week", False)]
+    assert read(mine) == [("full", "June 3, 2025", True), ("relative", "the other day", False)]
+
+
+def test_every_role_the_schema_allows_is_one_the_mechanism_reads():
+    from auditor.knowledge.lexicon import ROLES
+    from auditor.rules import kind_schema
+    assert kind_schema("kb-words")["$defs"]["role"]["enum"] == [*ROLES, None]

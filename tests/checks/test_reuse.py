@@ -265,3 +265,17 @@ def test_alignment_on_forked_workers_finds_the_same_in_the_same_order(tmp_path, 
     two = found(2)
     assert calls and all(forked for forked, _ in calls) and all(n > 1 for _, n in calls)
     assert two == one and len({f["article"] for f in one}) == 6
+
+
+def test_params_are_the_packs_settings_with_no_default_of_their_own(tmp_path):
+    import dataclasses
+    from auditor.checks.reuse import Params
+    from auditor.rules import load_ruleset
+    assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(Params))
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "reuse.yaml").write_text("kind: reuse\nversion: 1\nsettings:\n  min_words: 20\n  star_pairs: false\n"
+                                     "entries: []\n")
+    p, d = Params.from_ruleset(load_ruleset([str(mine)])), Params.from_ruleset(load_ruleset())
+    assert (p.min_words, p.star_pairs, d.min_words, d.star_pairs) == (20, False, 12, True)
+    assert p.ngram == d.ngram == 8 and isinstance(p.furniture_cues, tuple) and p.furniture_cues

@@ -139,3 +139,18 @@ def test_outlet_rating_layer_is_optional_and_credited(ruleset, tmp_path):
     res2 = run(text, load_ruleset([str(tmp_path)]))
     comp2 = {c["name"]: c for c in res2.record["reliability"]["components"]}
     assert comp2["outlet-rating"]["points"] == 0
+
+
+def test_a_terminal_kind_without_a_value_takes_the_packs_default(tmp_path):
+    chain = {"nodes": [{"kind": "person", "name": "X"}], "depth": 1}
+    rec = {"chars": 1000, "attributions": [], "chains": [dict(chain, terminal_kind="person"),
+                                                         dict(chain, terminal_kind=None)]}
+
+    def terminal(rs):
+        return next(c for c in score(rec, [], rs)["components"] if c["name"] == "terminal-kind")["value"]
+    assert terminal(load_ruleset()) == 0.75                     # (1.0 + terminal_default 0.5) / 2
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "scoring.yaml").write_text("kind: scoring\nversion: 1\nsettings:\n  terminal_default: 0.1\n"
+                                       "entries: []\n")
+    assert terminal(load_ruleset([str(mine)])) == 0.55

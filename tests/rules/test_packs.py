@@ -144,3 +144,46 @@ def test_derived_data_is_built_once_per_rule_set_and_not_pickled():
     assert b.cached("x", lambda: build(b)) is not first and built == [a, b]
     again = pickle.loads(pickle.dumps(a))           # a worker's copy builds its own
     assert again.cached("x", lambda: build(again)) is not first and len(built) == 3
+
+
+def test_word_list_settings_are_typed_and_the_error_names_file_and_key(tmp_path):
+    bad = write(tmp_path / "bad", "words.yaml", "kind: kb-words\nversion: 1\nsettings:\n"
+                "  now_words: today\n"                           # a list, not a string
+                "  title_modifiers: {caretaker: sometimes}\n"    # not a role
+                "  said_verbs: [said, '{weekday}']\n"            # {weekday} only where offered
+                "entries: []\n")
+    with pytest.raises(RulePackError) as ei:
+        load_ruleset([str(bad)])
+    where = str(bad / "words.yaml")
+    problems = ei.value.problems
+    assert any(p.startswith(f"{where}: $.settings.now_words: ") and "is not of type 'array'" in p
+               for p in problems), problems
+    assert any(p.startswith(f"{where}: $.settings.title_modifiers.caretaker: 'sometimes' is not one of")
+               for p in problems), problems
+    assert any(p.startswith(f"{where}: $.settings.said_verbs[1]: ") for p in problems), problems
+    # only the file that gave the bad setting is named, not the default pack merged under it
+    assert not any("default_rules" in p or "rules/kb/words.yaml" in p for p in problems), problems
+
+
+def test_phrases_are_words_not_regexes():
+    from auditor.rules.phrases import alternation, normal_form, phrase
+    assert phrase("at the time") == r"at\s+the\s+time"
+    assert phrase("* years ago") == r"\w+\s+years\s+ago"
+    assert phrase("won't") == "won['’]t"
+    assert phrase("a.b (c)") == r"a\.b\s+\(c\)"
+    assert phrase("on {weekday}", {"weekday": "(?:Monday)"}) == r"on\s+(?:Monday)"
+    with pytest.raises(ValueError):
+        phrase("on {weekday}")
+    rx = compile_pattern(alternation(["ex-", "ex", "newly appointed"]), ["ignorecase"])
+    assert [normal_form(m.group(0)) for m in rx.finditer("Ex- and newly\n appointed")] == \
+        ["ex", "newly appointed"]
+    assert alternation([]) == "(?!)"
+
+
+def test_a_setting_the_default_packs_give_is_read_without_a_second_default(tmp_path):
+    rs = load_ruleset()
+    assert rs.setting("nearduplicates", "headline", "similarity") == 92
+    bare = load_ruleset([str(write(tmp_path / "only", "d.yaml", "kind: duplicates\nversion: 1\n"
+                                   "entries: []\n"))], include_defaults=False)
+    with pytest.raises(ValueError, match="duplicates: the rule packs give no setting 'line_similarity'"):
+        bare.setting("duplicates", "line_similarity")

@@ -270,28 +270,13 @@ class Words:
         else:
             hay = text
         n, last = len(w), len(text)
-        isw = _IS_WORD
         got = []
         i = hay.find(w)
         while i >= 0:
-            if i > 0:
-                c = text[i - 1]
-                b = isw.get(c)
-                if b is None:
-                    b = _is_word(c)
-                if b:
-                    i = hay.find(w, i + 1)
-                    continue
+            # a whole word: no word character just before it or just after it
             j = i + n
-            if j < last:
-                c = text[j]
-                b = isw.get(c)
-                if b is None:
-                    b = _is_word(c)
-                if b:
-                    i = hay.find(w, i + 1)
-                    continue
-            got.append(i)
+            if not ((i > 0 and _is_word(text[i - 1])) or (j < last and _is_word(text[j]))):
+                got.append(i)
             i = hay.find(w, i + 1)
         self._starts[(w, folded)] = got
         return got

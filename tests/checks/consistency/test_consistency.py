@@ -339,7 +339,7 @@ def _words_pack(tmp_path, settings: str):
 
 def _read(text: str, ruleset):
     kb = get_kb(ruleset)
-    tx = _Text(_article(text))
+    tx = _Text(make_article(text, "a.txt"))
     return [(m.person, m.title, sorted(m.mods), sorted(m.roles), m.tense)
             for m in find_mentions(tx, kb, find_names(tx, kb))]
 

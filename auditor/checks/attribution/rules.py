@@ -55,6 +55,7 @@ class Rules:
     infinitive_not_after: set[str] = field(default_factory=set)
     infinitive_requests: set[str] = field(default_factory=set)
     person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
+    name_particles: frozenset[str] = frozenset()  # "de", "van": inside a name, never first
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
     outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
@@ -224,6 +225,7 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         infinitive_not_after=low("infinitive_not_after"),
         infinitive_requests=low("infinitive_requests"),
         person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
+        name_particles=frozenset(low("name_particles")),
         outlet_label_words=frozenset(low("outlet_label_words")),
         journalist_words=frozenset(low("journalist_words")),
         scanners=scanners,

@@ -162,12 +162,11 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
             if len(name_toks) > maxn:
                 return None
             continue
-        if name_toks and wl in {"de", "van", "von", "der", "bin", "al", "da", "del", "la", "le"}:
+        if name_toks and wl in R.name_particles:
             name_toks.insert(0, (ws, we, w))
             continue
         break
-    if name_toks and name_toks[0][2].casefold() in {"de", "van", "von", "der", "bin", "al", "da",
-                                                    "del", "la", "le"}:
+    if name_toks and name_toks[0][2].casefold() in R.name_particles:
         name_toks = name_toks[1:]
     if name_toks:
         # every word of the phrase must be a name, a title word or a small connective

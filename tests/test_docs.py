@@ -81,3 +81,31 @@ def test_write_docs_writes_what_the_script_printed(tmp_path):
     text = page.read_text()
     assert "```text\nfigure 1.000\n```" in text and "--write-docs" not in text.split("```")[0]
     assert "commit `" in text
+
+
+def test_readme_figures_are_the_quality_scripts_sections():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("attribution_quality", "boilerplate_quality"):
+        assert f"<!-- BEGIN {name} -->" in text and f"<!-- END {name} -->" in text, name
+        assert "readme=" in (ROOT / "benchmarks" / f"{name}.py").read_text()
+
+
+def test_write_docs_writes_the_readme_pick_too(tmp_path):
+    script = tmp_path / "s.py"
+    page, readme = tmp_path / "p.md", tmp_path / "R.md"
+    page.write_text("x\n<!-- BEGIN s -->\n<!-- END s -->\n")
+    readme.write_text("# R\n<!-- BEGIN s -->\nold\n<!-- END s -->\nend\n")
+    script.write_text(
+        "import sys\nfrom pathlib import Path\n"
+        f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "import _docs\n"
+        f"_docs.PAGE = Path({str(page)!r})\n_docs.README = Path({str(readme)!r})\n"
+        "def main():\n    print('detail 0.5')\n    print('headline 0.9')\n"
+        "_docs.run('s', main, readme=lambda out: out.splitlines()[1])\n")
+    res = subprocess.run([sys.executable, str(script), "--write-docs"], capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr
+    assert "detail 0.5\nheadline 0.9" in page.read_text()
+    r = readme.read_text()
+    assert "```text\nheadline 0.9\n```" in r and "detail" not in r
+    assert r.startswith("# R\n") and r.endswith("<!-- END s -->\nend\n")

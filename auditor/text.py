@@ -11,7 +11,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterator
+from typing import AbstractSet, Iterator
 
 # Characters replaced one for one (length preserving).
 _QUOTES = {
@@ -286,19 +286,18 @@ def shingles(toks: list[str], k: int) -> set[str]:
     return {" ".join(toks[i:i + k]) for i in range(len(toks) - k + 1)}
 
 
-_ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
-           "prof", "jr", "sr", "inc", "corp", "co", "ltd", "vs", "u.s", "u.k", "u.n", "e.g",
-           "i.e", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "a.m",
-           "p.m", "mt", "ft", "fig", "approx", "dept", "est"}
 _SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s+|$)")
 _WORD_BEFORE_STOP = re.compile(r"([\w.]+)\.$")
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+def sentences(text: str, start: int = 0, end: int | None = None, *,
+              abbreviations: AbstractSet[str] = frozenset()) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence within text[start:end], trimmed of space.
 
     A sentence ends at . ! or ? (with closing quotes) followed by space, unless the
-    word before the full stop is a known abbreviation or a single capital letter.
+    word before the full stop is one of ``abbreviations`` (lower case, without the final
+    stop: "mr", "u.s"; the ``text`` pack's ``sentence_abbreviations``, see
+    :func:`auditor.rules.RuleSet.setting`) or a single letter.
     """
     end = len(text) if end is None else end
     seg_start = start
@@ -307,7 +306,7 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
         if g[0] == "." and len(g.rstrip("\"'\u201d\u2019)]")) == 1 and \
                 (word_m := _WORD_BEFORE_STOP.search(text[max(seg_start, m.start() - 20):m.start() + 1])):
             w = word_m.group(1).lower().rstrip(".")
-            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+            if w in abbreviations or (len(w) == 1 and w.isalpha()):
                 continue
         s, e = _trim(text, seg_start, m.end())
         if e > s:

@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from auditor.rules import RulePackError, load_ruleset
 from auditor.text import norm_key, norm_keys, normalise, sentences, shingles, split_lines, tokens
 
 
@@ -73,10 +74,31 @@ def test_split_lines_handles_all_breaks():
     assert [text[s:e] for s, e in split_lines(text)] == ["one", "two", "three", "four"]
 
 
-def test_sentences_respect_abbreviations():
+def test_sentences_respect_abbreviations(ruleset):
     text = "Mr. Smith met U.S. officials on Jan. 5. They agreed. Then he left!"
-    got = [text[s:e] for s, e in sentences(text)]
+    abbrev = ruleset.sentence_abbreviations()       # the text pack's list
+    got = [text[s:e] for s, e in sentences(text, abbreviations=abbrev)]
     assert got == ["Mr. Smith met U.S. officials on Jan. 5.", "They agreed.", "Then he left!"]
+    # without the list, only single letters hold a sentence together
+    bare = [text[s:e] for s, e in sentences(text)]
+    assert bare[:2] == ["Mr.", "Smith met U.S."]
+
+
+def test_a_pack_of_kind_text_changes_where_sentences_end(tmp_path):
+    (tmp_path / "text.yaml").write_text("kind: text\nversion: 1\nsettings:\n"
+                                        "  sentence_abbreviations: [approx, Gov.]\nentries: []\n")
+    rs = load_ruleset([str(tmp_path)])
+    assert rs.sentence_abbreviations() == {"approx", "gov"}
+    text = "Gov. Lee spoke. Mr. Smith left."
+    assert [text[s:e] for s, e in sentences(text, abbreviations=rs.sentence_abbreviations())] \
+        == ["Gov. Lee spoke.", "Mr.", "Smith left."]
+
+
+def test_a_text_pack_with_a_bad_abbreviation_is_refused(tmp_path):
+    (tmp_path / "text.yaml").write_text("kind: text\nversion: 1\nsettings:\n"
+                                        "  sentence_abbreviations: [\"u. s\"]\nentries: []\n")
+    with pytest.raises(RulePackError, match="text.yaml"):
+        load_ruleset([str(tmp_path)])
 
 
 def test_tokens_and_shingles():

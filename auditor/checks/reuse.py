@@ -177,10 +177,11 @@ def sentence_units(article: Article, ctx: ArticleContext, min_words: int) -> Uni
     # it (the same keys as sk.line_key on each sentence)
     low = sk.fold_in_place(text)
     words = sk.KEYWORD.findall
+    abbreviations = ctx.ruleset.sentence_abbreviations()
     for ln in article.lines[article.body_start:]:
         if ln.index in skip:
             continue
-        for s, e in sentences(text, ln.start, ln.end):
+        for s, e in sentences(text, ln.start, ln.end, abbreviations=abbreviations):
             ws = words(low, s, e) if low is not None else words(sk.fold(text[s:e]))
             if len(ws) >= min_words:
                 u.starts.append(s)

@@ -97,6 +97,13 @@ class RuleSet:
     def entries(self, kind: str) -> list[dict[str, Any]]:
         return self.pack(kind).active()
 
+    def sentence_abbreviations(self) -> frozenset[str]:
+        """The words a full stop after which ends no sentence (the ``text`` pack's
+        ``sentence_abbreviations``), as ``text.sentences`` takes them: lower case, without
+        the final stop."""
+        return self.cached("text.sentence_abbreviations", lambda: frozenset(
+            w.lower().rstrip(".") for w in self.setting("text", "sentence_abbreviations")))
+
     def rule_enabled(self, rule: str) -> bool:
         if rule in self.enabled_rules:
             return True

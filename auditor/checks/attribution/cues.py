@@ -97,7 +97,7 @@ def extract(article: Article, R: Rules, t: str | None = None, paras: list | None
                                     else t[ln.start:ln.end]):
             continue
         quotes = _quote_spans(t, ln.start, ln.end)
-        for ss, se in sentences(t, ln.start, ln.end):
+        for ss, se in sentences(t, ln.start, ln.end, abbreviations=R.abbreviations):
             lo, hi = bisect_left(cue_starts, ss), bisect_left(cue_starts, se)
             if lo == hi:
                 continue
@@ -114,7 +114,8 @@ def extract(article: Article, R: Rules, t: str | None = None, paras: list | None
                 continue
             ln = article.line_at(s)
             pi = next((i for i, p in enumerate(paras) if p.index == ln.index), 0)
-            sent = next(((a, b) for a, b in sentences(t, ln.start, ln.end) if a <= s < b),
+            sent = next(((a, b) for a, b in sentences(t, ln.start, ln.end, abbreviations=R.abbreviations)
+                         if a <= s < b),
                         (ln.start, ln.end))
             a = Attr(new_id(), m.span(), ent, (s, e), "vague", t[s:e], sentence=sent, para=pi,
                      line=article.position(s)[0], standalone=True)

@@ -56,6 +56,7 @@ class Rules:
     infinitive_requests: set[str] = field(default_factory=set)
     person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
     name_particles: frozenset[str] = frozenset()  # "de", "van": inside a name, never first
+    abbreviations: frozenset[str] = frozenset()   # "mr", "u.s": their full stop ends no sentence
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
     outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
@@ -226,6 +227,7 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         infinitive_requests=low("infinitive_requests"),
         person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
         name_particles=frozenset(low("name_particles")),
+        abbreviations=ruleset.sentence_abbreviations(),
         outlet_label_words=frozenset(low("outlet_label_words")),
         journalist_words=frozenset(low("journalist_words")),
         scanners=scanners,

@@ -12,6 +12,7 @@ This is the rules layer's pattern optimiser (beside ``compile_pattern`` and the 
 """
 from __future__ import annotations
 
+import re
 import time
 import unicodedata
 from typing import Any
@@ -25,6 +26,7 @@ except ImportError:                         # pragma: no cover - Python 3.10
     import sre_parse as _sre_parse          # type: ignore[no-redef]
 
 _WORD = regex.compile(r"\w+")
+_ASCII_WORD = re.compile(r"\w+", re.ASCII)     # the same words as _WORD in ASCII text
 _WORD_CHAR = regex.compile(r"\w")
 # The regex module's IGNORECASE also pairs i with İ and I with ı; str.casefold does not.
 _TURKIC = str.maketrans({"İ": "i", "ı": "i"})
@@ -231,7 +233,8 @@ class Words:
         if same_words is not None:
             self.words, self.keyf, self._keyf = same_words.words, same_words.keyf, same_words._keyf
         else:
-            self.words = set(_WORD.findall(text))
+            # for speed, the standard library's engine on ASCII text (where its \w is regex's)
+            self.words = set((_ASCII_WORD if text.isascii() else _WORD).findall(text))
             self.keyf = self._keyf = word_key if ("İ" in text or "ı" in text) else str.casefold
         self._same = same_words
         self._keys: set[str] | None = None

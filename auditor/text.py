@@ -20,8 +20,6 @@ _QUOTES = {
     "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
 }
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
-_TRANSLATE = str.maketrans({**_QUOTES, **_DASHES})
-_SPECIAL = re.compile("[" + "".join(sorted({**_QUOTES, **_DASHES})) + "]")
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['\-]\w+)*")
 
@@ -135,16 +133,18 @@ def normalise(text: str, casefold: bool = False, strip: bool = True) -> Normaliz
 _ODD_WS = re.compile(r"[^\S ]\s*| \s+")
 
 
-def _straighten(text: str) -> str:
-    """Curly quotes straight, dashes to hyphens (one for one)."""
-    return _SPECIAL.sub(_straight_char, text) if _SPECIAL.search(text) else text
+def _straighten(text: str, first: tuple[tuple[str, str], ...] = ()) -> str:
+    """Curly quotes straight, dashes to hyphens (one for one), after the replacements of
+    ``first`` (one character for one ASCII character each). One ``str.replace`` per character
+    present: much faster than ``translate`` or a substitution calling back per character,
+    and the same text, since every replacement is ASCII and never replaced again."""
+    for ch, repl in first + _STRAIGHT_PAIRS:
+        if ch in text:
+            text = text.replace(ch, repl)
+    return text
 
 
-_STRAIGHT = {**_QUOTES, **_DASHES}
-
-
-def _straight_char(m) -> str:
-    return _STRAIGHT[m.group(0)]
+_STRAIGHT_PAIRS = tuple({**_QUOTES, **_DASHES}.items())
 
 
 def _dedupe_segments(ns: list[int], bs: list[int]) -> tuple[list[int], list[int]]:

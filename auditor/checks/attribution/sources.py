@@ -6,7 +6,7 @@ from typing import Iterable
 import unicodedata
 
 from ...rules import search
-from ...text import _DASHES, _QUOTES, _WORD as _KEY_WORD, _straighten, norm_key
+from ...text import _WORD as _KEY_WORD, _straighten, norm_key
 from .regex import _any
 from .rules import Rules
 
@@ -496,12 +496,11 @@ def _extend_appositive_name(R: Rules, t: str, e: int, sent_end: int, c: dict) ->
 
 
 # -- extraction ---------------------------------------------------------------------------------
-# every character ``straight`` replaces, with its ASCII replacement (none is replaced again)
-_STRAIGHT_PAIRS = tuple({**_QUOTES, **_DASHES, "\u2014": ";", "\u2015": ";"}.items())
+_CLAUSE_DASHES = (("\u2014", ";"), ("\u2015", ";"))     # before the other dashes become "-"
 
 
 def straight(text: str) -> str:
-    """``text.translate(_TRANSLATE)`` (curly quotes and dashes straightened one for one), without
+    """Curly quotes and dashes straightened one for one (``text._straighten``), without
     translate's per-character cost: nothing to do on ASCII text, else one ``str.replace`` per
     character present (some 30 times faster than translate, or a substitution calling back per
     character).
@@ -510,10 +509,7 @@ def straight(text: str) -> str:
     Call—he's" ends the object at the dash as "told Roll Call; he's" would."""
     if text.isascii():
         return text
-    for ch, repl in _STRAIGHT_PAIRS:
-        if ch in text:
-            text = text.replace(ch, repl)
-    return text
+    return _straighten(text, _CLAUSE_DASHES)
 
 
 def _same_key(text: str, head_key: str, head_first: str, plain: str | None = None) -> bool:

@@ -7,7 +7,7 @@ import re
 
 from .rules import Rules
 from .sources import (
-    _CLAUSE_JOIN, _CONTENT_GAP, _DETS, _FIRST_WORD, _LEAD_WORDS, _PREPS, _RELATIVE_END,
+    _CLAUSE_JOIN, _CONTENT_GAP, _FIRST_WORD, _LEAD_WORDS, _RELATIVE_END,
     _TIME_AFTER, _appositive_before, _is_cap, _object_after, _segment_before, _strip, _words,
     classify)
 from .statement import Attr
@@ -55,7 +55,6 @@ def _verb_group(R: Rules, t: str, ss: int, cs: int) -> tuple[int, bool]:
     return start, negated
 
 
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
 _COMMA_SPACE = re.compile(r",\s+")
 _OF_WHOM = re.compile(r"(?:\b(?:one|two|three|some|many|most|all|none|several|each|both|half|"
                       r"\d+%?|\d+ percent) of (?:whom|them|those|these))\s*$", re.I)
@@ -91,7 +90,7 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
             return None
         e = ws[-1][1]
     low = [w[2].casefold() for w in ws]
-    if len(ws) == 1 and (low[0] in _PRONOUNS or low[0].endswith("ly")):
+    if len(ws) == 1 and (low[0] in R.pronoun_words or low[0].endswith("ly")):
         return None             # a pronoun the pronoun rules did not take, "Apparently"
     m = _TRAILING_NAME.search(t, s, e)
     if m and any(w in R.verbs_not_in_source for w in low):
@@ -99,9 +98,9 @@ def _nearest_phrase(R: Rules, t: str, lo: int, cs: int, ce: int, se: int, direct
         c = classify(R, t, m.start(), e)
         if c and c["kind"] == "person":
             return m.start(), e, c
-    if len(ws) > 4 or any(w in R.verbs_not_in_source or w in _PREPS or
+    if len(ws) > 4 or any(w in R.verbs_not_in_source or w in R.prepositions or
                           w in R.not_in_source_end or w in R.clause_starts for w in low) or \
-            low[-1] in _PRONOUNS:
+            low[-1] in R.pronoun_words:
         return None             # a clause or a prepositional phrase, not a speaker
     kind = "person" if all(_is_cap(w[2]) for w in ws) and len(ws) <= 4 else "vague"
     return s, e, {"kind": kind, "name": t[s:e], "fallback": True}
@@ -115,7 +114,6 @@ _QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|n
                        r"(?:\w+-in-\w+)|\w+ in \d+|\d+ percent|\d+%)\b", re.I)
 
 
-_NP_OPEN = {"the", "these", "those"}
 
 
 def _described(R: Rules, t: str, s: int, e: int):
@@ -126,7 +124,7 @@ def _described(R: Rules, t: str, s: int, e: int):
     if not ws or len(ws) > 8:
         return None
     low = [w[2].casefold() for w in ws]
-    cut = next((i for i in range(len(low) - 1, 0, -1) if low[i] in _NP_OPEN and
+    cut = next((i for i in range(len(low) - 1, 0, -1) if low[i] in R.phrase_openers and
                 low[i - 1] not in ("of", "and", "or")), None)
     if cut is not None:         # "met the voters (who said)": the phrase opens at "the"
         ws, low, s = ws[cut:], low[cut:], ws[cut][0]
@@ -134,7 +132,7 @@ def _described(R: Rules, t: str, s: int, e: int):
         return None
     quant = low[0] in R.quantifiers or bool(_QUANTITY.match(t[s:e]))
     if any(w in R.clause_starts for w in low[1:]) or low[0] in R.not_name:
-        if low[0] not in _DETS and not quant:
+        if low[0] not in R.determiners and not quant:
             return None
     head = low[-1]
     first = low[0]
@@ -142,7 +140,7 @@ def _described(R: Rules, t: str, s: int, e: int):
         or head in R.collective_heads or head.endswith(R.plural_heads)
     if first.endswith(("'s", "s'")) and len(ws) >= 2 and (plural or head in R.collective_heads):
         return s, e, {"kind": "vague", "name": t[s:e]}     # "China's state media"
-    if not ws[-1][2].islower() or not (quant or first in _DETS or all(
+    if not ws[-1][2].islower() or not (quant or first in R.determiners or all(
             w[2].islower() or i == 0 for i, w in enumerate(ws))):
         return None             # capitalised words: a name, not a description
     person = head in R.role_heads or head.endswith(R.person_endings)
@@ -162,7 +160,7 @@ def _described(R: Rules, t: str, s: int, e: int):
             return s, e, {"kind": "vague", "name": t[s:e], "people": people}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
                       "people": True, "descriptor": "indefinite"}
-    if plural and (quant or first in _DETS or ws[0][2].islower() or len(ws) <= 3):
+    if plural and (quant or first in R.determiners or ws[0][2].islower() or len(ws) <= 3):
         return s, e, {"kind": "vague", "name": t[s:e], "people": people}
     return None
 
@@ -239,7 +237,7 @@ def _tail_np(R: Rules, t: str, s: int, e: int):
                 or (wl in {"of", "and"} and i + 1 < len(words) and _is_cap(words[i + 1][2])):
             start = i
             continue
-        if wl in _DETS and start is not None:
+        if wl in R.determiners and start is not None:
             start = i
         break
     if start is None:
@@ -276,11 +274,11 @@ def _relative_subject(R: Rules, t: str, ss: int, cs: int):
     k = len(ws)
     while k > 0 and len(ws) - k < 6:
         w = ws[k - 1][2].casefold()
-        if w in _PREPS or w == "by" or w in R.clause_starts or w in R.verbs_not_in_source or \
-                w in R.negators or w in _PRONOUNS:
+        if w in R.prepositions or w == "by" or w in R.clause_starts or w in R.verbs_not_in_source or \
+                w in R.negators or w in R.pronoun_words:
             break
         k -= 1
-    if 0 < k < len(ws) and ws[k - 1][2].casefold() in _PREPS | {"by"}:
+    if 0 < k < len(ws) and ws[k - 1][2].casefold() in R.prepositions | {"by"}:
         got = _described(R, t, ws[k][0], ws[-1][1])
         if got is not None:
             return got
@@ -338,11 +336,9 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
 
 
 
-_NOT_BEFORE_CUE = {"its", "his", "her", "their", "our", "my", "your", "the", "a", "an", "of",
-                   "to", "for", "with", "these", "those", "such", "whose"}
 
 
-def _noun_use(t: str, ss: int, cue) -> bool:
+def _noun_use(R: Rules, t: str, ss: int, cue) -> bool:
     """"its claims", "the cited source": the cue word is a noun or an adjective here."""
     if cue[3].groupdict().get("source") or " " in cue[3].group(0):
         return False
@@ -353,7 +349,7 @@ def _noun_use(t: str, ss: int, cue) -> bool:
     i = j
     while i > ss and (t[i - 1].isalnum() or t[i - 1] == "_"):
         i -= 1
-    return i < j and t[i:j].casefold() in _NOT_BEFORE_CUE
+    return i < j and t[i:j].casefold() in R.not_before_cue
 
 
 _DOUBLE_QUOTE = re.compile(r'"|\'\'')     # a double quote, or two single ones ('' as in ’’)
@@ -398,7 +394,7 @@ def _infinitive_source(R: Rules, t: str, ss: int, lo: int, cs: int, found: list)
         return False            # "refused to say": no statement
     last = ws[-1][2]
     if not (last.endswith("ed") or last.casefold() in R.quantifiers or
-            last.casefold() in _OBJECT_PRONOUNS or _is_cap(last) and len(ws) > 1):
+            last.casefold() in R.object_pronouns or _is_cap(last) and len(ws) > 1):
         return False            # "loath to accuse", "an attempt to maintain": no verb of it
     for k in range(len(ws) - 1, max(-1, len(ws) - 7), -1):
         if ws[k][2].casefold() in R.infinitive_requests:
@@ -422,8 +418,8 @@ def _participle_head(R: Rules, t: str, lo: int, cs: int):
     if not ws:
         return None             # punctuation just before: ", saying" is the clause's
     wl = ws[-1][2].casefold()
-    if wl in _PREPS or wl in _PARTICIPLE_PREPS or wl in R.clause_starts or \
-            wl in R.verbs_not_in_source or wl in R.negators or wl in _PRONOUNS or \
+    if wl in R.prepositions or wl in R.participle_prepositions or wl in R.clause_starts or \
+            wl in R.verbs_not_in_source or wl in R.negators or wl in R.pronoun_words or \
             wl in R.time_words or wl in R.fillers:
         return None
     tail = _tail_np(R, t, ws[max(0, len(ws) - 5)][0], ws[-1][1])
@@ -432,7 +428,7 @@ def _participle_head(R: Rules, t: str, lo: int, cs: int):
     k = len(ws)
     while k > 0 and len(ws) - k < 5:
         w = ws[k - 1][2].casefold()
-        if w in _PREPS or w in R.clause_starts or w in R.verbs_not_in_source:
+        if w in R.prepositions or w in R.clause_starts or w in R.verbs_not_in_source:
             break
         k -= 1
     if k == len(ws):
@@ -447,5 +443,3 @@ def _participle_head(R: Rules, t: str, lo: int, cs: int):
 
 
 _PHRASE_PUNCT = re.compile(r"[,;:()\"]")
-_OBJECT_PRONOUNS = {"him", "her", "them", "us", "me", "it"}
-_PARTICIPLE_PREPS = {"by", "about", "without", "after", "before", "while", "when", "upon"}

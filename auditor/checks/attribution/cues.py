@@ -139,7 +139,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue
         cues.append(c)
     cues = [c for c in cues if not any(a < c[0] < b for a, b in quotes)
-            and (c[2].get("source") == "subject" or not _noun_use(t, ss, c))]
+            and (c[2].get("source") == "subject" or not _noun_use(R, t, ss, c))]
     starts = [c[0] for c in cues if not c[2].get("noun")]
     out: list[Attr] = []
     used: list[tuple[int, int]] = []

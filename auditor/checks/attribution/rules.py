@@ -57,6 +57,15 @@ class Rules:
     person_endings: tuple[str, ...] = ()   # "juror", "activist": a noun for a person
     name_particles: frozenset[str] = frozenset()  # "de", "van": inside a name, never first
     abbreviations: frozenset[str] = frozenset()   # "mr", "u.s": their full stop ends no sentence
+    # closed classes of words the clause reader tests words against (settings of the same name)
+    pronoun_words: frozenset[str] = frozenset()
+    subject_pronouns: frozenset[str] = frozenset()
+    object_pronouns: frozenset[str] = frozenset()
+    determiners: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
+    participle_prepositions: frozenset[str] = frozenset()
+    phrase_openers: frozenset[str] = frozenset()
+    not_before_cue: frozenset[str] = frozenset()
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
     outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
@@ -75,6 +84,11 @@ class Rules:
 def _entry_flags(entry: dict) -> list[str]:
     """The flags ``entry_regex`` compiles an entry with."""
     return entry.get("flags", ["ignorecase"] if entry.get("ignorecase", True) else [])
+
+
+# the settings that name a closed class of words, each a Rules field of the same name
+CLOSED_CLASSES = ("pronoun_words", "subject_pronouns", "object_pronouns", "determiners",
+                  "prepositions", "participle_prepositions", "phrase_openers", "not_before_cue")
 
 
 def rules_for(ruleset: RuleSet) -> Rules:
@@ -228,6 +242,7 @@ def _build_rules(ruleset: RuleSet) -> Rules:
         person_endings=tuple(sorted(low("person_noun_endings"))), prefilters=prefilters,
         name_particles=frozenset(low("name_particles")),
         abbreviations=ruleset.sentence_abbreviations(),
+        **{k: frozenset(low(k)) for k in CLOSED_CLASSES},
         outlet_label_words=frozenset(low("outlet_label_words")),
         journalist_words=frozenset(low("journalist_words")),
         scanners=scanners,

@@ -237,7 +237,6 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
 
 # -- spans around a cue ----------------------------------------------------------------------
 _LOOKBACK = 160
-_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 
 
 def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[int, int]:
@@ -285,7 +284,7 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
                 any(_is_cap(w[2]) for w in ws[1:]):
             s = _strip(t, ws[0][1], e)[0]       # "in the day Johnson": the time phrase goes
             continue
-        if len(ws) > 1 and ws[-1][2].casefold() in _SUBJECT_PRONOUNS and \
+        if len(ws) > 1 and ws[-1][2].casefold() in R.subject_pronouns and \
                 ws[-2][2].casefold() not in ("and", "or", "nor"):
             s = ws[-1][0]                       # "last week on MSNBC he said": the pronoun
             continue
@@ -342,7 +341,7 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
                 break
             continue
         fw = _words(t, s, e)
-        if not fw or not (_is_cap(fw[0][2]) or fw[0][2].casefold() in _DETS or
+        if not fw or not (_is_cap(fw[0][2]) or fw[0][2].casefold() in R.determiners or
                           fw[0][2].casefold() in R.role_heads or fw[0][2].endswith(("'s", "'"))):
             break
         c = classify(R, t, s, e, hint)
@@ -393,8 +392,6 @@ def _titled_name(R: Rules, words):
     return None
 
 
-_DETS = {"the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another"}
-_PREPS = {"of", "for", "at", "to", "in", "on", "with", "from"}
 
 
 def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
@@ -408,9 +405,9 @@ def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
             and ws[-3].casefold() not in {"the", "of"} and not ws[-3].endswith("'s"):
         return False        # "Secretary of State Antony Blinken": a named person
     i = 0
-    if ws[0].casefold() in _DETS or ws[0].endswith("'s"):
+    if ws[0].casefold() in R.determiners or ws[0].endswith("'s"):
         i = 1
-    elif not ws[0].endswith("'s") and _is_cap(ws[0]) and len(ws) > 1 and ws[1].casefold() in _PREPS:
+    elif not ws[0].endswith("'s") and _is_cap(ws[0]) and len(ws) > 1 and ws[1].casefold() in R.prepositions:
         return False
     heads = R.role_heads
     for j in range(i, min(len(ws), i + 6)):
@@ -419,8 +416,8 @@ def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
             nxt = ws[j + 1].casefold().rstrip(".") if j + 1 < len(ws) else None
             if nxt is not None and (nxt in heads or nxt in R.title_words) and not _is_cap(ws[j + 1]):
                 continue        # "the deputy head of ...", "a senior policy adviser"
-            return nxt is None or nxt in _PREPS
-        if wl in _PREPS:
+            return nxt is None or nxt in R.prepositions
+        if wl in R.prepositions:
             return False
     return False
 
@@ -467,7 +464,7 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
         end = v.start()
     s, e = _strip(t, cue_end, end)
     first = _FIRST_WORD.match(t, s, e)
-    stop = _PREPS | {"about", "by", "that"}
+    stop = R.prepositions | {"about", "by", "that"}
     if verb:
         stop = stop | {"it", "him", "her", "them", "us", "me", "you", "the", "a", "an", "this",
                        "his", "their", "its"} - {"the"} 

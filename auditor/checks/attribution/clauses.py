@@ -125,7 +125,7 @@ def _described(R: Rules, t: str, s: int, e: int):
         return None
     low = [w[2].casefold() for w in ws]
     cut = next((i for i in range(len(low) - 1, 0, -1) if low[i] in R.phrase_openers and
-                low[i - 1] not in ("of", "and", "or")), None)
+                low[i - 1] not in R.name_joiners and low[i - 1] not in R.coordinators), None)
     if cut is not None:         # "met the voters (who said)": the phrase opens at "the"
         ws, low, s = ws[cut:], low[cut:], ws[cut][0]
     if low[-1] in R.not_in_source_end or any(w in R.verbs_not_in_source for w in low):
@@ -149,13 +149,13 @@ def _described(R: Rules, t: str, s: int, e: int):
     people = person or head in R.collective_heads or head.endswith(R.plural_heads) or \
         one in R.role_heads or \
         one.endswith(R.person_endings)
-    if first in ("the", "this", "that") and not plural:
+    if first in R.definites and not plural:
         if not person:
             # "the ad", "the clip"
             return s, e, {"kind": "vague", "name": t[s:e], "people": people}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
                       "people": True, "descriptor": "definite"}
-    if first in ("a", "an", "one", "another") and not plural:
+    if first in R.indefinites and not plural:
         if not person:
             return s, e, {"kind": "vague", "name": t[s:e], "people": people}
         return s, e, {"kind": "anonymous", "name": t[s:e], "role": t[s:e], "unnamed": True,
@@ -234,7 +234,7 @@ def _tail_np(R: Rules, t: str, s: int, e: int):
         w = words[i][2]
         wl = w.casefold().rstrip(".")
         if _is_cap(w) or wl in R.title_words or wl in R.role_heads or w.endswith(("'s", "'")) \
-                or (wl in {"of", "and"} and i + 1 < len(words) and _is_cap(words[i + 1][2])):
+                or (wl in R.name_joiners and i + 1 < len(words) and _is_cap(words[i + 1][2])):
             start = i
             continue
         if wl in R.determiners and start is not None:
@@ -244,7 +244,7 @@ def _tail_np(R: Rules, t: str, s: int, e: int):
         return None
     ps, pe = words[start][0], words[-1][1]
     pe = _strip(t, ps, e)[1]
-    if start < len(words) and words[start][2].casefold() in {"of", "and"}:
+    if start < len(words) and words[start][2].casefold() in R.name_joiners:
         return None
     c = classify(R, t, ps, pe)
     if c and c["kind"] in ("person", "organization", "outlet", "anonymous", "document"):
@@ -315,11 +315,11 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
         e = s
         for n_, (ws, we, w) in enumerate(words):
             wl = w.casefold().rstrip(".")
-            if n_ == 0 and wl in {"he", "she", "they", "it", "we", "i"}:
+            if n_ == 0 and wl in R.pronoun_words:
                 e = we
                 break
             if _is_cap(w) or wl in R.title_words or wl in R.role_heads or \
-                    wl in {"of", "the", "a", "an", "for"} or w.endswith(("'s", "'")):
+                    wl in R.subject_link_words or w.endswith(("'s", "'")):
                 e = we
                 continue
             break

@@ -23,17 +23,17 @@ _CALL_SIGN = re.compile(r"[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)?")
 _POSTMODIFIER = re.compile(r"\s(?:of|at|for|from|in|with|on|close\s+to|familiar\s+with)\s")
 
 
-def _unnamed_person(phrase: str, c: dict) -> bool:
+def _unnamed_person(R: Rules, phrase: str, c: dict) -> bool:
     """A person the phrase describes without naming: "a media analyst", "a top Russian
     official", "the owner of a local gun store" (a definite description that says who by what
     follows it); not "the senator" (someone named before) nor a name."""
     words = phrase.split()
     first = words[0].casefold() if words else ""
-    if c.get("unnamed") and first in ("a", "an", "one", "another"):
+    if c.get("unnamed") and first in R.indefinites:
         return True             # "another House Republican", "a member at a rally in Ohio"
     if len(words) < 2 or not words[-1][:1].islower():
         return False            # ends in a name: "Ms. Ortiz"
-    if first in ("a", "an", "one", "another"):
+    if first in R.indefinites:
         return True             # "a top Russian official"
     return first == "the" and bool(_POSTMODIFIER.search(phrase))
 
@@ -280,7 +280,7 @@ def _sentence(article: Article, R: Rules, t: str, ss: int, se: int, pi: int, new
             continue
         if not relative:
             used.append((s, e))     # "Jim, who describes himself ..., said": Jim's twice
-        if c["kind"] == "person" and _unnamed_person(t[s:e], c):
+        if c["kind"] == "person" and _unnamed_person(R, t[s:e], c):
             c = dict(c, kind="anonymous")       # "a media analyst said": someone unnamed
         a = Attr(new_id(), (cs0, ce), ent, (s, e), c["kind"], c.get("name"), c.get("role"),
                  sentence=(ss, se), para=pi, line=article.position(s)[0])

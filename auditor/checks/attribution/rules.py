@@ -66,6 +66,19 @@ class Rules:
     participle_prepositions: frozenset[str] = frozenset()
     phrase_openers: frozenset[str] = frozenset()
     not_before_cue: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
+    definites: frozenset[str] = frozenset()
+    indefinites: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()
+    name_joiners: frozenset[str] = frozenset()
+    not_source_openers: frozenset[str] = frozenset()
+    object_openers: frozenset[str] = frozenset()
+    indefinite_articles: frozenset[str] = frozenset()
+    subject_link_words: frozenset[str] = frozenset()
+    role_link_words: frozenset[str] = frozenset()
+    role_openers: frozenset[str] = frozenset()
+    body_name_markers: frozenset[str] = frozenset()
+    and_clause_openers: frozenset[str] = frozenset()
     outlet_label_words: frozenset[str] = frozenset()  # "Online News" in a feed's outlet label
     journalist_words: frozenset[str] = frozenset()    # "told host Jimmy Kimmel": a hop
     outlet_by_stem: dict = field(default_factory=dict)  # label_stem(name) -> registry entry
@@ -88,7 +101,11 @@ def _entry_flags(entry: dict) -> list[str]:
 
 # the settings that name a closed class of words, each a Rules field of the same name
 CLOSED_CLASSES = ("pronoun_words", "subject_pronouns", "object_pronouns", "determiners",
-                  "prepositions", "participle_prepositions", "phrase_openers", "not_before_cue")
+                  "prepositions", "participle_prepositions", "phrase_openers", "not_before_cue",
+                  "articles", "definites", "indefinites", "coordinators", "name_joiners",
+                  "not_source_openers", "object_openers", "indefinite_articles",
+                  "subject_link_words", "role_link_words", "role_openers", "body_name_markers",
+                  "and_clause_openers")
 
 
 def rules_for(ruleset: RuleSet) -> Rules:

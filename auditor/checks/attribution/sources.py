@@ -180,7 +180,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
             wl = w.casefold().rstrip(".")
             if _is_cap(w) or wl in R.title_words or w.casefold() in R.title_words \
                     or wl in R.role_heads \
-                    or wl in {"of", "the", "a", "an", "for", "and", "to", "at", "in", "on"} \
+                    or wl in R.role_link_words \
                     or w.endswith(("'s", "'")) or wl.endswith("'s"):
                 continue
             if titled and len(role_words) <= 6:
@@ -194,7 +194,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         return {"kind": "person", "name": name, "role": role}
     # a role without a name ("a spokeswoman for the ministry")
     if any(w.casefold().rstrip(".") in R.title_words for _, _, w in words) and \
-            words[0][2].casefold() in {"the", "a", "an"} | R.title_words:
+            words[0][2].casefold() in R.articles | R.title_words:
         return {"kind": "person", "name": phrase, "role": phrase}
     return None
 
@@ -212,7 +212,7 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
     if rest and rest[0][2].casefold() == "the" and len(rest) >= 2:
         body = rest[1:]
         if len(body) > 6 or not _is_cap(body[0][2]) or not _is_cap(body[-1][2]) or not all(
-                _is_cap(w[2]) or w[2].casefold() in ("of", "for", "and") for w in body):
+                _is_cap(w[2]) or w[2].casefold() in R.name_joiners | R.prepositions for w in body):
             return None
     elif not rest or len(rest) > 3 or not all(_is_cap(w[2]) for w in rest):
         return None
@@ -266,7 +266,7 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
             if w == "and":
                 nxt = t[m.end():cue_start].lstrip()
                 if not nxt or not (nxt[0].isupper() or nxt.split(" ")[0].casefold() in
-                                   {"the", "he", "she", "they", "it", "a", "an"}):
+                                   R.and_clause_openers):
                     continue
             cut = m.end()
     s, e = _strip(t, cut, cue_start)
@@ -285,7 +285,7 @@ def _segment_before(R: Rules, t: str, sent_start: int, cue_start: int) -> tuple[
             s = _strip(t, ws[0][1], e)[0]       # "in the day Johnson": the time phrase goes
             continue
         if len(ws) > 1 and ws[-1][2].casefold() in R.subject_pronouns and \
-                ws[-2][2].casefold() not in ("and", "or", "nor"):
+                ws[-2][2].casefold() not in R.coordinators:
             s = ws[-1][0]                       # "last week on MSNBC he said": the pronoun
             continue
         break
@@ -328,7 +328,7 @@ def _appositive_before(R: Rules, t: str, sent_start: int, cue_start: int, hint):
         if first in R.relative_words and not picked:
             continue            # "Dehghan, who blogs for The Guardian, said": the clause before
         if not picked and (_AGE.match(t, s, e) or _designated(R, t, s, e) or
-                           first in ("one", "a", "an") and t[s:e].count(" ") >= 2 and
+                           first in R.indefinite_articles and t[s:e].count(" ") >= 2 and
                            t[s:e][:1].islower()):
             # "McGillivray, 36, said", "McKoon, R-Columbus, said", "Greenfield, a media analyst
             # at BTIG Research, said": the name before is the source, the description part of
@@ -402,7 +402,7 @@ def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
         return False
     if len(ws) >= 3 and all(_is_cap(w) and w.casefold().rstrip(".") not in R.title_words
                             and w.casefold() not in R.not_name for w in ws[-2:]) \
-            and ws[-3].casefold() not in {"the", "of"} and not ws[-3].endswith("'s"):
+            and ws[-3].casefold() not in R.body_name_markers and not ws[-3].endswith("'s"):
         return False        # "Secretary of State Antony Blinken": a named person
     i = 0
     if ws[0].casefold() in R.determiners or ws[0].endswith("'s"):
@@ -428,7 +428,7 @@ def _role_like(R: Rules, t: str, s: int, e: int) -> bool:
         return False
     first = ws[0][2].casefold()
     has_title = any(w.casefold().rstrip(".") in R.title_words for _, _, w in ws)
-    return has_title and (first in {"the", "a", "an", "his", "her", "their"} or
+    return has_title and (first in R.role_openers or
                           ws[0][2].endswith("'s") or first in R.title_words)
 
 
@@ -464,10 +464,9 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
         end = v.start()
     s, e = _strip(t, cue_end, end)
     first = _FIRST_WORD.match(t, s, e)
-    stop = R.prepositions | {"about", "by", "that"}
+    stop = R.prepositions | R.not_source_openers
     if verb:
-        stop = stop | {"it", "him", "her", "them", "us", "me", "you", "the", "a", "an", "this",
-                       "his", "their", "its"} - {"the"} 
+        stop = stop | R.object_openers
     if first and first.group(0).casefold() in stop:
         return s, s
     return s, e

@@ -114,8 +114,6 @@ _QUANTITY = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|n
                        r"(?:\w+-in-\w+)|\w+ in \d+|\d+ percent|\d+%)\b", re.I)
 
 
-
-
 def _described(R: Rules, t: str, s: int, e: int):
     """A common noun phrase as the source ("the juror", "Several staff members", "bankruptcy
     lawyers", "Six in 10 voters"): anonymous when it is one person, vague when many; None
@@ -278,7 +276,7 @@ def _relative_subject(R: Rules, t: str, ss: int, cs: int):
                 w in R.negators or w in R.pronoun_words:
             break
         k -= 1
-    if 0 < k < len(ws) and ws[k - 1][2].casefold() in R.prepositions | {"by"}:
+    if 0 < k < len(ws) and (ws[k - 1][2].casefold() in R.prepositions or ws[k - 1][2].casefold() == "by"):
         got = _described(R, t, ws[k][0], ws[-1][1])
         if got is not None:
             return got
@@ -333,9 +331,6 @@ def _clause_subject(R: Rules, t: str, ss: int, cs: int, found: list):
         if c and c["kind"] in ("person", "organization", "outlet", "pronoun", "anonymous"):
             return s1, e1, c
     return None
-
-
-
 
 
 def _noun_use(R: Rules, t: str, ss: int, cue) -> bool:

@@ -194,7 +194,7 @@ def _classify(R: Rules, t: str, s: int, e: int, hint: str | None = None) -> dict
         return {"kind": "person", "name": name, "role": role}
     # a role without a name ("a spokeswoman for the ministry")
     if any(w.casefold().rstrip(".") in R.title_words for _, _, w in words) and \
-            words[0][2].casefold() in R.articles | R.title_words:
+            (words[0][2].casefold() in R.articles or words[0][2].casefold() in R.title_words):
         return {"kind": "person", "name": phrase, "role": phrase}
     return None
 
@@ -212,7 +212,8 @@ def _name_of_place(R: Rules, t: str, words: list[tuple[int, int, str]]) -> dict 
     if rest and rest[0][2].casefold() == "the" and len(rest) >= 2:
         body = rest[1:]
         if len(body) > 6 or not _is_cap(body[0][2]) or not _is_cap(body[-1][2]) or not all(
-                _is_cap(w[2]) or w[2].casefold() in R.name_joiners | R.prepositions for w in body):
+                _is_cap(w[2]) or w[2].casefold() in R.name_joiners or w[2].casefold() in R.prepositions
+                for w in body):
             return None
     elif not rest or len(rest) > 3 or not all(_is_cap(w[2]) for w in rest):
         return None
@@ -392,8 +393,6 @@ def _titled_name(R: Rules, words):
     return None
 
 
-
-
 def _role_head(R: Rules, words: list[tuple[int, int, str]]) -> bool:
     """"the country's top military intelligence official", "the head of the HUR",
     "a spokeswoman for the ministry": a role without a personal name."""
@@ -464,11 +463,10 @@ def _object_after(R: Rules, t: str, cue_end: int, sent_end: int,
         end = v.start()
     s, e = _strip(t, cue_end, end)
     first = _FIRST_WORD.match(t, s, e)
-    stop = R.prepositions | R.not_source_openers
-    if verb:
-        stop = stop | R.object_openers
-    if first and first.group(0).casefold() in stop:
-        return s, s
+    if first:
+        fw = first.group(0).casefold()
+        if fw in R.prepositions or fw in R.not_source_openers or verb and fw in R.object_openers:
+            return s, s
     return s, e
 
 
